@@ -1,0 +1,605 @@
+"""Curated content: conditions, the features their sources mention, and where each statement comes from.
+
+Every curated model has a natural key (a slug or a code) so fixtures load into any database and
+`dumpdata --natural-foreign --natural-primary` round-trips.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+HPO_ID_PATTERN = r"^HP:\d{7}$"
+
+
+def normalise_search_text(text: str) -> str:
+    """Lower-case, strip accents, and fold hyphens and punctuation to single spaces.
+
+    "Septo-optic" and "septo optic" then match, and so do "anaemia" typed with or without accents.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^0-9a-z]+", " ", text.lower())
+    return text.strip()
+
+
+class Origin(models.TextChoices):
+    CURATED = "curated", "Curated by staff"
+    HPO = "hpo", "Imported from the HPO"
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class BodySystem(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    plain_name = models.CharField(
+        max_length=100, blank=True, help_text="Everyday words, e.g. “Skin, hair and nails”."
+    )
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers are listed first.")
+    hpo_id = models.CharField(
+        "HPO branch id",
+        max_length=10,
+        blank=True,
+        help_text="The top-level branch under HP:0000118 that maps to this system, e.g. HP:0000951.",
+    )
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorer:body_system", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        return self.plain_name or self.name
+
+
+class FeatureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def tickable(self):
+        """Features a visitor may tick: published observable phenotypes."""
+        return self.filter(is_published=True, is_phenotype=True)
+
+
+class FeatureManager(models.Manager.from_queryset(FeatureQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Feature(models.Model):
+    """An observable sign, symptom or finding (an HPO term when it has an HPO id)."""
+
+    name = models.CharField("medical name", max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    plain_name = models.CharField(
+        "plain-language name",
+        max_length=255,
+        blank=True,
+        help_text="What most people would call it, e.g. “enlarged liver” for hepatomegaly.",
+    )
+    description = models.TextField(
+        "plain-language description", blank=True, help_text="One or two sentences, no jargon."
+    )
+    definition = models.TextField(blank=True, help_text="The source ontology's own definition.")
+    body_system = models.ForeignKey(
+        BodySystem, on_delete=models.SET_NULL, null=True, blank=True, related_name="features"
+    )
+    parents = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="children",
+        help_text="More general features this one is a kind of (is_a).",
+    )
+    hpo_id = models.CharField("HPO id", max_length=10, blank=True, db_index=True)
+    is_phenotype = models.BooleanField(
+        "observable phenotype",
+        default=True,
+        help_text="Off for inheritance, onset, frequency and clinical-course terms: kept as data, "
+        "never offered to visitors.",
+    )
+    is_published = models.BooleanField("published", default=True)
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+    illustration = models.ImageField(upload_to="features/", blank=True)
+    illustration_alt = models.CharField("illustration alt text", max_length=300, blank=True)
+    illustration_credit = models.CharField(max_length=300, blank=True)
+    # Normalised name + plain name, kept in step on save, so search is one indexed column.
+    search_text = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FeatureManager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hpo_id"], condition=~Q(hpo_id=""), name="feature_unique_hpo_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(hpo_id="") | Q(hpo_id__regex=HPO_ID_PATTERN),
+                name="feature_hpo_id_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(illustration="") | ~Q(illustration_alt=""),
+                name="feature_illustration_alt_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalise_search_text(f"{self.name} {self.plain_name}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorer:feature", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        """Plain language first, the medical term beside it."""
+        if self.plain_name and self.plain_name.lower() != self.name.lower():
+            return f"{self.plain_name} ({self.name})"
+        return self.name
+
+
+class FeatureAlias(models.Model):
+    """Another HPO id that leads to a feature: an alt_id, or an obsolete term's replacement."""
+
+    class Kind(models.TextChoices):
+        ALT_ID = "alt_id", "Alternative id"
+        REPLACED_BY = "replaced_by", "Obsolete, replaced by"
+        CONSIDER = "consider", "Obsolete, consider"
+
+    hpo_id = models.CharField("HPO id", max_length=10)
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=12, choices=Kind)
+
+    class Meta:
+        ordering = ["hpo_id", "feature"]
+        verbose_name_plural = "feature aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["hpo_id", "feature"], name="feature_alias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hpo_id} → {self.feature}"
+
+
+class SynonymManager(models.Manager):
+    def get_by_natural_key(self, feature_slug, text):
+        return self.get(feature__slug=feature_slug, text=text)
+
+
+class Synonym(models.Model):
+    """Another name for a feature. Lay words are searchable like the feature's own name."""
+
+    class Kind(models.TextChoices):
+        LAY = "lay", "Lay word"
+        EXACT = "exact", "Exact"
+        RELATED = "related", "Related"
+        BROAD = "broad", "Broader"
+        NARROW = "narrow", "Narrower"
+
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="synonyms")
+    text = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.LAY)
+    is_layperson = models.BooleanField(
+        "layperson", default=True, help_text="Everyday words a visitor might type."
+    )
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+    search_text = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
+
+    objects = SynonymManager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["feature", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["feature", "text"], name="synonym_unique_per_feature")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def natural_key(self):
+        return (*self.feature.natural_key(), self.text)
+
+    natural_key.dependencies = ["conditions.feature"]
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalise_search_text(self.text)
+        super().save(*args, **kwargs)
+
+
+class FeatureClosure(models.Model):
+    """Every (ancestor, descendant) pair of the is_a graph, each feature its own ancestor.
+
+    Derived data, rebuilt by `conditions.closure` whenever parents change, so matching through
+    more specific features is one join rather than a graph walk per request.
+    """
+
+    ancestor = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="+")
+    descendant = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="ancestor_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "descendant"], name="feature_closure_unique_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["descendant", "ancestor"], name="closure_desc_anc_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.descendant_id}"
+
+
+class ConditionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Condition.Status.PUBLISHED)
+
+
+class ConditionManager(models.Manager.from_queryset(ConditionQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Condition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    summary = models.TextField(
+        "plain-language summary", blank=True, help_text="Two or three sentences anyone can read."
+    )
+    description = models.TextField(
+        blank=True, help_text="Longer explanation in Markdown. Raw HTML is removed when shown."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    last_reviewed = models.DateField(null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+    related = models.ManyToManyField(
+        "self", through="ConditionLink", symmetrical=False, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConditionManager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"], name="condition_status_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("explorer:condition", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class CrossReferenceManager(models.Manager):
+    def get_by_natural_key(self, scheme, code):
+        return self.get(scheme=scheme, code=code)
+
+
+class CrossReference(models.Model):
+    """A condition's code in another catalogue: Orphanet, OMIM, ICD-10 or DECIPHER."""
+
+    class Scheme(models.TextChoices):
+        ORPHA = "ORPHA", "Orphanet"
+        OMIM = "OMIM", "OMIM"
+        ICD10 = "ICD10", "ICD-10"
+        DECIPHER = "DECIPHER", "DECIPHER"
+
+    URL_TEMPLATES = {
+        Scheme.ORPHA: "https://www.orpha.net/en/disease/detail/{code}",
+        Scheme.OMIM: "https://omim.org/entry/{code}",
+        Scheme.ICD10: "https://icd.who.int/browse10/2019/en#/{code}",
+        Scheme.DECIPHER: "https://www.deciphergenomics.org/syndrome/{code}",
+    }
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="xrefs")
+    scheme = models.CharField(max_length=10, choices=Scheme)
+    code = models.CharField(max_length=20)
+
+    objects = CrossReferenceManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "code"]
+        verbose_name = "cross-reference"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="xref_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def natural_key(self):
+        return (self.scheme, self.code)
+
+    @property
+    def label(self) -> str:
+        return f"{self.scheme}:{self.code}" if self.scheme != self.Scheme.ICD10 else self.code
+
+    @property
+    def url(self) -> str:
+        return self.URL_TEMPLATES[self.scheme].format(code=self.code)
+
+
+class ConditionLinkManager(models.Manager):
+    def get_by_natural_key(self, from_slug, to_slug):
+        return self.get(from_condition__slug=from_slug, to_condition__slug=to_slug)
+
+
+class ConditionLink(models.Model):
+    """A directed relation between two conditions, e.g. MGUS may progress to multiple myeloma."""
+
+    class Relation(models.TextChoices):
+        MAY_PROGRESS_TO = "may_progress_to", "may progress to"
+        ASSOCIATED_WITH = "associated_with", "is associated with"
+        CAN_CAUSE = "can_cause", "can cause"
+        FORM_OF = "form_of", "is a form of"
+        SIMILAR_TO = "similar_to", "can look similar to"
+
+    from_condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="links")
+    to_condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="backlinks")
+    relation = models.CharField(max_length=20, choices=Relation, default=Relation.ASSOCIATED_WITH)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = ConditionLinkManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_condition", "relation", "to_condition"]
+        verbose_name = "related condition"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_condition", "to_condition"], name="condition_link_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_condition=F("to_condition")), name="condition_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_condition} {self.get_relation_display()} {self.to_condition}"
+
+    def natural_key(self):
+        return (self.from_condition.slug, self.to_condition.slug)
+
+    natural_key.dependencies = ["conditions.condition"]
+
+
+class Source(models.Model):
+    """A trusted document a statement comes from."""
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=100, unique=True)
+    url = models.URLField("URL", max_length=500)
+    publisher = models.CharField(max_length=255, blank=True)
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+    doi = models.CharField("DOI", max_length=255, blank=True)
+    accessed = models.DateField(null=True, blank=True)
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pmid="") | Q(pmid__regex=r"^\d{1,10}$"), name="source_pmid_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class MentionManager(models.Manager):
+    def get_by_natural_key(self, condition_slug, feature_slug):
+        return self.get(condition__slug=condition_slug, feature__slug=feature_slug)
+
+
+class Mention(models.Model):
+    """A source says that a condition shows (or documents the absence of) a feature."""
+
+    class FrequencyKind(models.TextChoices):
+        NOT_RECORDED = "not_recorded", "Not recorded"
+        CATEGORY = "category", "Category"
+        COUNT = "count", "Count (n of m)"
+        PERCENT = "percent", "Percent"
+
+    class Category(models.TextChoices):
+        # The HPO frequency terms, with the ranges the HPO gives them.
+        OBLIGATE = "obligate", "Always (100%)"
+        VERY_FREQUENT = "very_frequent", "Very frequent (80–99%)"
+        FREQUENT = "frequent", "Frequent (30–79%)"
+        OCCASIONAL = "occasional", "Occasional (5–29%)"
+        VERY_RARE = "very_rare", "Very rare (1–4%)"
+        EXCLUDED = "excluded", "Excluded (0%)"
+
+    CATEGORY_HPO_IDS = {
+        "HP:0040280": Category.OBLIGATE,
+        "HP:0040281": Category.VERY_FREQUENT,
+        "HP:0040282": Category.FREQUENT,
+        "HP:0040283": Category.OCCASIONAL,
+        "HP:0040284": Category.VERY_RARE,
+        "HP:0040285": Category.EXCLUDED,
+    }
+
+    class Sex(models.TextChoices):
+        ANY = "", "Any"
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="mentions")
+    feature = models.ForeignKey(Feature, on_delete=models.PROTECT, related_name="mentions")
+    frequency_kind = models.CharField(
+        max_length=12, choices=FrequencyKind, default=FrequencyKind.NOT_RECORDED
+    )
+    frequency_category = models.CharField(max_length=14, choices=Category, blank=True)
+    numerator = models.PositiveIntegerField("n", null=True, blank=True)
+    denominator = models.PositiveIntegerField("of m", null=True, blank=True)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    is_absent = models.BooleanField(
+        "documented absent",
+        default=False,
+        help_text="The source says this feature is NOT part of the condition.",
+    )
+    onset = models.CharField(max_length=100, blank=True, help_text="e.g. “Adult onset”.")
+    sex = models.CharField(max_length=6, choices=Sex, blank=True, default=Sex.ANY)
+    evidence = models.CharField(
+        max_length=3, blank=True, help_text="HPO evidence code: PCS, TAS or IEA."
+    )
+    references = models.CharField(
+        max_length=1000, blank=True, help_text="Identifiers from the HPO annotation, e.g. PMID:123."
+    )
+    curated_on = models.DateField("biocuration date", null=True, blank=True)
+    note = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="mentions")
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+
+    objects = MentionManager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["condition", "feature"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "feature"], name="mention_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=F("denominator")),
+                name="mention_n_at_most_m",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
+                name="mention_percent_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="mention_m_positive",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        frequency_kind="not_recorded",
+                        frequency_category="",
+                        numerator__isnull=True,
+                        denominator__isnull=True,
+                        percent__isnull=True,
+                    )
+                    | (Q(frequency_kind="category") & ~Q(frequency_category=""))
+                    | Q(frequency_kind="count", numerator__isnull=False, denominator__isnull=False)
+                    | Q(frequency_kind="percent", percent__isnull=False)
+                ),
+                name="mention_frequency_complete",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["feature", "condition"], name="mention_feature_condition_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition} — {self.feature}"
+
+    def natural_key(self):
+        return (self.condition.slug, self.feature.slug)
+
+    natural_key.dependencies = ["conditions.condition", "conditions.feature"]
+
+    @property
+    def frequency_label(self) -> str:
+        """The frequency exactly as the source records it; never an implied 100%."""
+        match self.frequency_kind:
+            case self.FrequencyKind.CATEGORY:
+                return self.get_frequency_category_display()
+            case self.FrequencyKind.COUNT:
+                return f"{self.numerator} of {self.denominator} people studied"
+            case self.FrequencyKind.PERCENT:
+                return f"{self.percent.normalize():f}% of people studied"
+        return "Not recorded"
+
+    @property
+    def frequency_band(self) -> str:
+        """A coarse band for drawing the comparison grid (shape and shade), not a probability."""
+        if self.is_absent:
+            return "absent"
+        share = None
+        match self.frequency_kind:
+            case self.FrequencyKind.CATEGORY:
+                return self.frequency_category
+            case self.FrequencyKind.COUNT:
+                share = self.numerator / self.denominator * 100
+            case self.FrequencyKind.PERCENT:
+                share = float(self.percent)
+        if share is None:
+            return "not_recorded"
+        for floor, band in (
+            (100, "obligate"),
+            (80, "very_frequent"),
+            (30, "frequent"),
+            (5, "occasional"),
+            (0.0001, "very_rare"),
+        ):
+            if share >= floor:
+                return band
+        return "excluded"
+
+
+class HpoRelease(models.Model):
+    """Which Human Phenotype Ontology release the imported data comes from (shown with the licence)."""
+
+    version = models.CharField(max_length=40)
+    ontology_version = models.CharField(max_length=80, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+    sources = models.CharField(max_length=100, blank=True, help_text="e.g. ORPHA,DECIPHER")
+    feature_count = models.PositiveIntegerField(default=0)
+    condition_count = models.PositiveIntegerField(default=0)
+    mention_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        get_latest_by = "imported_at"
+
+    def __str__(self) -> str:
+        return f"HPO {self.version}"

@@ -1,0 +1,60 @@
+"""Keep derived data (the is_a closure, cached results) in step with every edit and import."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from . import closure, content_version
+from .models import (
+    BodySystem,
+    Condition,
+    ConditionLink,
+    CrossReference,
+    Feature,
+    Mention,
+    Source,
+    Synonym,
+    normalise_search_text,
+)
+
+
+@receiver(post_save, sender=Feature)
+def feature_saved(sender, instance: Feature, created: bool, raw: bool, **kwargs):
+    if raw:
+        # loaddata saves without calling Model.save(), so derive the search text here.
+        search_text = normalise_search_text(f"{instance.name} {instance.plain_name}")
+        if search_text != instance.search_text:
+            Feature.objects.filter(pk=instance.pk).update(search_text=search_text)
+    if created or raw:
+        closure.rebuild_closure([instance.pk])
+
+
+@receiver(post_save, sender=Synonym)
+def synonym_saved(sender, instance: Synonym, raw: bool, **kwargs):
+    if raw and instance.search_text != normalise_search_text(instance.text):
+        Synonym.objects.filter(pk=instance.pk).update(search_text=normalise_search_text(instance.text))
+
+
+@receiver(m2m_changed, sender=Feature.parents.through)
+def feature_parents_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:
+        # instance is the parent; its children (pk_set, or all on clear) changed ancestors.
+        changed = pk_set if pk_set else [c.pk for c in instance.children.all()] or [instance.pk]
+    else:
+        changed = [instance.pk]
+    closure.rebuild_closure(changed)
+    content_version.bump()
+
+
+CONTENT_MODELS = (BodySystem, Condition, ConditionLink, CrossReference, Feature, Mention, Source, Synonym)
+
+
+def content_changed(sender, **kwargs):
+    content_version.bump()
+
+
+for model in CONTENT_MODELS:
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
+    post_delete.connect(content_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-del")
+m2m_changed.connect(content_changed, sender=Mention.sources.through, dispatch_uid="bump-sources")
