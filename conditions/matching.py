@@ -8,12 +8,15 @@ not a likelihood.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, F
 
+from . import content_version
 from .models import Condition, Feature, FeatureAlias, Mention
 
 
@@ -154,37 +157,28 @@ def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[C
     return results
 
 
-@dataclass
-class Exploration:
-    features: list[Feature]
-    ranking: list[tuple[int, int]]
-
-    @property
-    def total(self) -> int:
-        return len(self.ranking)
-
-    @property
-    def complete_count(self) -> int:
-        """How many conditions mention every ticked feature."""
-        return sum(1 for _, matched in self.ranking if matched == len(self.features))
-
-    def page(self, number: int, size: int) -> list[ConditionResult]:
-        start = (number - 1) * size
-        ids = [condition_id for condition_id, _ in self.ranking[start : start + size]]
-        return explain(ids, self.features)
+RANKING_CACHE_SECONDS = 600
 
 
-def explore(features: Sequence[Feature]) -> Exploration:
-    return Exploration(list(features), rank_conditions([f.pk for f in features]))
+def cached_rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """rank_conditions, cached per query until any content changes (the key holds the version)."""
+    if not feature_ids:
+        return []
+    ids = ",".join(str(i) for i in sorted(feature_ids))
+    key = f"ranking:{content_version.current()}:{hashlib.sha256(ids.encode()).hexdigest()}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = rank_conditions(feature_ids)
+        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+    return ranking
 
 
 __all__ = [
     "ConditionResult",
-    "Exploration",
+    "cached_rank_conditions",
     "FeatureHit",
     "ResolvedFeatures",
     "explain",
-    "explore",
     "rank_conditions",
     "resolve_features",
 ]

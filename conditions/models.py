@@ -45,7 +45,9 @@ class BodySystem(models.Model):
         max_length=100, blank=True, help_text="Everyday words, e.g. “Skin, hair and nails”."
     )
     description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers are listed first.")
+    order = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower numbers are listed first."
+    )
     hpo_id = models.CharField(
         "HPO branch id",
         max_length=10,

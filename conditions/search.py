@@ -33,9 +33,11 @@ def _vocabulary(version: int) -> dict[str, list[str]]:
     words: set[str] = set()
     for text in Feature.objects.tickable().values_list("search_text", flat=True).iterator():
         words.update(text.split())
-    for text in Synonym.objects.filter(feature__in=Feature.objects.tickable()).values_list(
-        "search_text", flat=True
-    ).iterator():
+    for text in (
+        Synonym.objects.filter(feature__in=Feature.objects.tickable())
+        .values_list("search_text", flat=True)
+        .iterator()
+    ):
         words.update(text.split())
     buckets: dict[str, list[str]] = {}
     for word in words:

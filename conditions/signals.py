@@ -31,23 +31,40 @@ def feature_saved(sender, instance: Feature, created: bool, raw: bool, **kwargs)
 @receiver(post_save, sender=Synonym)
 def synonym_saved(sender, instance: Synonym, raw: bool, **kwargs):
     if raw and instance.search_text != normalise_search_text(instance.text):
-        Synonym.objects.filter(pk=instance.pk).update(search_text=normalise_search_text(instance.text))
+        Synonym.objects.filter(pk=instance.pk).update(
+            search_text=normalise_search_text(instance.text)
+        )
 
 
 @receiver(m2m_changed, sender=Feature.parents.through)
 def feature_parents_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        # After a clear the children are gone: remember who loses this parent.
+        instance._children_before_clear = list(instance.children.values_list("pk", flat=True))
+        return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
-    if reverse:
-        # instance is the parent; its children (pk_set, or all on clear) changed ancestors.
-        changed = pk_set if pk_set else [c.pk for c in instance.children.all()] or [instance.pk]
-    else:
+    if not reverse:
         changed = [instance.pk]
-    closure.rebuild_closure(changed)
+    elif action == "post_clear":
+        changed = instance.__dict__.pop("_children_before_clear", [])
+    else:
+        changed = pk_set
+    if changed:
+        closure.rebuild_closure(changed)
     content_version.bump()
 
 
-CONTENT_MODELS = (BodySystem, Condition, ConditionLink, CrossReference, Feature, Mention, Source, Synonym)
+CONTENT_MODELS = (
+    BodySystem,
+    Condition,
+    ConditionLink,
+    CrossReference,
+    Feature,
+    Mention,
+    Source,
+    Synonym,
+)
 
 
 def content_changed(sender, **kwargs):

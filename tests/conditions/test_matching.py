@@ -1,0 +1,92 @@
+import pytest
+
+from conditions.matching import explain, rank_conditions, resolve_features
+from conditions.models import Condition, FeatureAlias
+from tests.factories import ConditionFactory, FeatureFactory, MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ontology():
+    organomegaly = FeatureFactory(name="Organomegaly", hpo_id="HP:0040195")
+    hepatomegaly = FeatureFactory(name="Hepatomegaly", parents=[organomegaly], hpo_id="HP:0002240")
+    purpura = FeatureFactory(name="Purpura", hpo_id="HP:0000979")
+    neuropathy = FeatureFactory(name="Polyneuropathy", hpo_id="HP:0001271")
+    return organomegaly, hepatomegaly, purpura, neuropathy
+
+
+def test_ranks_by_features_mentioned_then_name(ontology):
+    organomegaly, hepatomegaly, purpura, neuropathy = ontology
+    poems = ConditionFactory(name="POEMS syndrome")
+    mgus = ConditionFactory(name="MGUS")
+    amyloid = ConditionFactory(name="AL amyloidosis")
+    for feature in (hepatomegaly, purpura, neuropathy):
+        MentionFactory(condition=poems, feature=feature)
+    MentionFactory(condition=mgus, feature=purpura)
+    MentionFactory(condition=amyloid, feature=purpura)
+
+    ranking = rank_conditions([purpura.pk, neuropathy.pk, organomegaly.pk])
+
+    assert ranking == [(poems.pk, 3), (amyloid.pk, 1), (mgus.pk, 1)]
+
+
+def test_a_more_specific_mention_counts_and_is_explained(ontology):
+    organomegaly, hepatomegaly, _, _ = ontology
+    mention = MentionFactory(feature=hepatomegaly, frequent=True)
+
+    [result] = explain([mention.condition.pk], [organomegaly])
+
+    [hit] = result.hits
+    assert hit.ticked == organomegaly
+    assert hit.exact is None
+    assert hit.via == [mention]
+    assert hit.via[0].frequency_label == "Frequent (30–79%)"
+
+
+def test_documented_absent_never_counts_but_is_shown_apart(ontology):
+    _, hepatomegaly, purpura, _ = ontology
+    condition = ConditionFactory()
+    MentionFactory(condition=condition, feature=purpura, is_absent=True)
+    MentionFactory(condition=condition, feature=hepatomegaly)
+
+    assert rank_conditions([purpura.pk]) == []
+    [result] = explain([condition.pk], [purpura, hepatomegaly])
+    assert [hit.ticked for hit in result.hits] == [hepatomegaly]
+    assert [m.feature for m in result.absent] == [purpura]
+    assert result.missing == []
+
+
+def test_drafts_and_unpublished_features_are_left_out(ontology):
+    _, hepatomegaly, purpura, _ = ontology
+    MentionFactory(condition=ConditionFactory(status=Condition.Status.DRAFT), feature=purpura)
+    hidden = FeatureFactory(name="Hidden", parents=[hepatomegaly], is_published=False)
+    MentionFactory(feature=hidden)
+
+    assert rank_conditions([purpura.pk]) == []
+    assert rank_conditions([hepatomegaly.pk]) == []
+
+
+def test_two_specific_mentions_count_once_for_their_ancestor(ontology):
+    organomegaly, hepatomegaly, _, _ = ontology
+    spleen = FeatureFactory(name="Splenomegaly", parents=[organomegaly])
+    condition = ConditionFactory()
+    MentionFactory(condition=condition, feature=hepatomegaly)
+    MentionFactory(condition=condition, feature=spleen)
+
+    assert rank_conditions([organomegaly.pk]) == [(condition.pk, 1)]
+    [result] = explain([condition.pk], [organomegaly])
+    assert [m.feature.name for m in result.hits[0].via] == ["Hepatomegaly", "Splenomegaly"]
+
+
+def test_resolve_accepts_slugs_hpo_ids_and_aliases_and_names_unknowns(ontology):
+    organomegaly, hepatomegaly, purpura, _ = ontology
+    FeatureAlias.objects.create(hpo_id="HP:0001433", feature=hepatomegaly, kind="alt_id")
+    FeatureFactory(name="Autosomal dominant inheritance", is_phenotype=False, hpo_id="HP:0000006")
+
+    resolved = resolve_features(
+        ["purpura", "hp:0040195", "HP:0001433", "purpura", "nonsense", "HP:0000006", " "]
+    )
+
+    assert resolved.features == [purpura, organomegaly, hepatomegaly]
+    assert resolved.unknown == ["nonsense", "HP:0000006"]

@@ -1,0 +1,51 @@
+import pytest
+
+from conditions.search import search_features
+from tests.factories import FeatureFactory, SynonymFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def features():
+    purpura = FeatureFactory(name="Purpura", plain_name="purple spots under the skin")
+    SynonymFactory(feature=purpura, text="Bruising")
+    liver = FeatureFactory(name="Hepatomegaly", plain_name="enlarged liver")
+    septo = FeatureFactory(name="Septo-optic dysplasia")
+    neuropathy = FeatureFactory(name="Polyneuropathy")
+    SynonymFactory(feature=neuropathy, text="tingling in the feet")
+    FeatureFactory(name="Autosomal dominant inheritance", is_phenotype=False)
+    return purpura, liver, septo, neuropathy
+
+
+def names(query):
+    return [match.feature.name for match in search_features(query)]
+
+
+def test_lay_words_partial_words_and_case(features):
+    assert names("bruis") == ["Purpura"]
+    assert names("BRUISING") == ["Purpura"]
+    assert names("enlarged liver") == ["Hepatomegaly"]
+    assert names("liver enlarged") == ["Hepatomegaly"]
+    assert names("Tingling feet") == ["Polyneuropathy"]
+
+
+def test_hyphen_and_space_variants(features):
+    assert names("septo optic") == ["Septo-optic dysplasia"]
+    assert names("septo-optic") == ["Septo-optic dysplasia"]
+
+
+def test_typos_are_corrected_against_words_in_use(features):
+    assert names("purpra") == ["Purpura"]
+    assert names("hepatomegally") == ["Hepatomegaly"]
+
+
+def test_the_matched_synonym_is_reported(features):
+    [match] = search_features("bruising")
+    assert match.matched_text == "Bruising"
+
+
+def test_non_phenotype_terms_and_empty_queries_find_nothing(features):
+    assert names("inheritance") == []
+    assert names("  ") == []
+    assert names("zzzzzz") == []
