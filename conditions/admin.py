@@ -1,0 +1,302 @@
+"""The staff's workplace: curate conditions, features, mentions and sources, with revertible history."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from .closure import would_create_cycle
+from .models import (
+    BodySystem,
+    Condition,
+    ConditionLink,
+    CrossReference,
+    Feature,
+    FeatureAlias,
+    HpoRelease,
+    Mention,
+    Source,
+    Synonym,
+)
+
+
+class ReviewedBeforeFilter(admin.SimpleListFilter):
+    title = "last reviewed"
+    parameter_name = "reviewed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("never", "Never reviewed"),
+            ("1y", "More than a year ago"),
+            ("2y", "More than two years ago"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "never":
+                return queryset.filter(last_reviewed__isnull=True)
+            case "1y":
+                return queryset.filter(last_reviewed__lt=today - timedelta(days=365))
+            case "2y":
+                return queryset.filter(last_reviewed__lt=today - timedelta(days=730))
+        return queryset
+
+
+class BodySystemOfMentionsFilter(admin.SimpleListFilter):
+    """Conditions that mention at least one feature in a body system."""
+
+    title = "body system"
+    parameter_name = "body_system"
+
+    def lookups(self, request, model_admin):
+        return BodySystem.objects.values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(mentions__feature__body_system__slug=self.value()).distinct()
+        return queryset
+
+
+class MentionForm(forms.ModelForm):
+    class Meta:
+        model = Mention
+        fields = "__all__"
+
+    def clean(self):
+        """Say which frequency fields belong together before the database constraint refuses them."""
+        data = super().clean()
+        kind = data.get("frequency_kind")
+        kinds = Mention.FrequencyKind
+        needs = {
+            kinds.CATEGORY: ["frequency_category"],
+            kinds.COUNT: ["numerator", "denominator"],
+            kinds.PERCENT: ["percent"],
+            kinds.NOT_RECORDED: [],
+        }.get(kind, [])
+        for name in needs:
+            if data.get(name) in (None, ""):
+                self.add_error(name, "Needed for this kind of frequency.")
+        for name in ("frequency_category", "numerator", "denominator", "percent"):
+            if name not in needs and data.get(name) not in (None, ""):
+                self.add_error(name, "Leave empty for this kind of frequency.")
+        numerator, denominator = data.get("numerator"), data.get("denominator")
+        if numerator is not None and denominator is not None and numerator > denominator:
+            self.add_error("numerator", "n cannot be more than m.")
+        if denominator == 0:
+            self.add_error("denominator", "m must be at least 1.")
+        return data
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    form = MentionForm
+    extra = 1
+    autocomplete_fields = ["feature", "sources"]
+    fields = [
+        "feature",
+        "frequency_kind",
+        "frequency_category",
+        "numerator",
+        "denominator",
+        "percent",
+        "is_absent",
+        "onset",
+        "sources",
+        "note",
+    ]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("feature").prefetch_related("sources")
+
+
+class CrossReferenceInline(admin.TabularInline):
+    model = CrossReference
+    extra = 1
+
+
+class ConditionLinkInline(admin.TabularInline):
+    model = ConditionLink
+    fk_name = "from_condition"
+    extra = 1
+    autocomplete_fields = ["to_condition"]
+    verbose_name = "related condition"
+    verbose_name_plural = "related conditions"
+
+
+@admin.register(Condition)
+class ConditionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "status", "mention_count", "codes", "last_reviewed", "origin"]
+    list_filter = ["status", "origin", ReviewedBeforeFilter, BodySystemOfMentionsFilter]
+    search_fields = ["name", "slug", "summary", "xrefs__code"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "last_reviewed"
+    inlines = [CrossReferenceInline, ConditionLinkInline, MentionInline]
+    actions = ["publish", "unpublish", "mark_reviewed_today"]
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) per page is slow over 12k imported conditions
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "status", "last_reviewed"]}),
+        ("Plain-language text", {"fields": ["summary", "description"]}),
+        ("Provenance", {"fields": ["origin"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(mention_total=Count("mentions", distinct=True))
+            .prefetch_related("xrefs")
+        )
+
+    @admin.display(description="mentions", ordering="mention_total")
+    def mention_count(self, obj):
+        return obj.mention_total
+
+    @admin.display(description="codes")
+    def codes(self, obj):
+        return ", ".join(x.label for x in obj.xrefs.all())
+
+    @admin.action(description="Publish the selected conditions")
+    def publish(self, request, queryset):
+        self._update_each(request, queryset, status=Condition.Status.PUBLISHED)
+
+    @admin.action(description="Return the selected conditions to draft")
+    def unpublish(self, request, queryset):
+        self._update_each(request, queryset, status=Condition.Status.DRAFT)
+
+    @admin.action(description="Mark the selected conditions as reviewed today")
+    def mark_reviewed_today(self, request, queryset):
+        self._update_each(request, queryset, last_reviewed=timezone.localdate())
+
+    def _update_each(self, request, queryset, **changes):
+        # Saving one by one (not queryset.update) keeps a history entry for every change.
+        for condition in queryset:
+            for name, value in changes.items():
+                setattr(condition, name, value)
+            condition.save()
+        self.message_user(request, f"Updated {queryset.count()} condition(s).")
+
+
+class SynonymInline(admin.TabularInline):
+    model = Synonym
+    extra = 2
+    fields = ["text", "kind", "is_layperson", "origin"]
+
+
+class FeatureForm(forms.ModelForm):
+    class Meta:
+        model = Feature
+        fields = "__all__"
+
+    def clean_parents(self):
+        parents = self.cleaned_data["parents"]
+        if self.instance.pk and self.instance in parents:
+            raise forms.ValidationError("A feature cannot be its own parent.")
+        loop = would_create_cycle(self.instance, parents)
+        if loop is not None:
+            raise forms.ValidationError(
+                f"“{loop}” is already more specific than this feature; making it a parent "
+                "would create a loop."
+            )
+        return parents
+
+    def clean_hpo_id(self):
+        return self.cleaned_data["hpo_id"].strip().upper()
+
+
+@admin.register(Feature)
+class FeatureAdmin(SimpleHistoryAdmin):
+    form = FeatureForm
+    list_display = ["name", "plain_name", "hpo_id", "body_system", "is_published", "is_phenotype"]
+    list_filter = ["is_published", "is_phenotype", "origin", "body_system"]
+    list_select_related = ["body_system"]
+    search_fields = ["name", "plain_name", "hpo_id", "slug", "synonyms__text"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parents"]
+    inlines = [SynonymInline]
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "hpo_id", "body_system", "parents"]}),
+        ("Plain language", {"fields": ["plain_name", "description"]}),
+        ("Illustration", {"fields": ["illustration", "illustration_alt", "illustration_credit"]}),
+        (
+            "Publishing and provenance",
+            {"fields": ["is_published", "is_phenotype", "origin", "definition"]},
+        ),
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            # Autocomplete (mention inline, parents) offers only what visitors can tick.
+            queryset = queryset.filter(is_phenotype=True)
+        return queryset, may_have_duplicates
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "pmid", "doi", "accessed"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "pmid", "doi", "url"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(BodySystem)
+class BodySystemAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plain_name", "order", "hpo_id"]
+    list_editable = ["order"]
+    search_fields = ["name", "plain_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Mention)
+class MentionAdmin(SimpleHistoryAdmin):
+    form = MentionForm
+    list_display = ["condition", "feature", "frequency_label", "is_absent", "origin"]
+    list_filter = ["is_absent", "frequency_kind", "origin", "feature__body_system"]
+    list_select_related = ["condition", "feature"]
+    search_fields = ["condition__name", "feature__name", "feature__hpo_id"]
+    autocomplete_fields = ["condition", "feature", "sources"]
+    show_full_result_count = False
+
+    @admin.display(description="frequency")
+    def frequency_label(self, obj):
+        return obj.frequency_label
+
+
+@admin.register(Synonym)
+class SynonymAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "feature", "kind", "is_layperson", "origin"]
+    list_filter = ["kind", "is_layperson", "origin"]
+    list_select_related = ["feature"]
+    search_fields = ["text", "feature__name"]
+    autocomplete_fields = ["feature"]
+    show_full_result_count = False
+
+
+@admin.register(FeatureAlias)
+class FeatureAliasAdmin(admin.ModelAdmin):
+    list_display = ["hpo_id", "feature", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["hpo_id", "feature__name"]
+    autocomplete_fields = ["feature"]
+
+
+@admin.register(HpoRelease)
+class HpoReleaseAdmin(admin.ModelAdmin):
+    list_display = ["version", "sources", "feature_count", "condition_count", "mention_count"]
+    readonly_fields = [f.name for f in HpoRelease._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # written by the import command only
+
+
+admin.site.site_header = "Symptom Explorer — staff"
+admin.site.site_title = "Symptom Explorer staff"
+admin.site.index_title = "Curate conditions, features and sources"
