@@ -4,7 +4,6 @@ from django.urls import include, path
 
 from . import views
 
-
 public_patterns = [
     path("", views.explore, name="explore"),
     path("suggest/", views.suggest, name="suggest"),

@@ -1,8 +1,236 @@
-def explore(request): ...
-def suggest(request): ...
-def condition_list(request): ...
-def condition_detail(request, slug): ...
-def feature_detail(request, slug): ...
-def body_system_list(request): ...
-def body_system_detail(request, slug): ...
-def about(request): ...
+"""Public pages. Every htmx request mirrors a plain GET link or form that works without JavaScript."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from conditions.matching import cached_rank_conditions, explain, resolve_features
+from conditions.models import BodySystem, Condition, Feature, FeatureClosure, Mention
+from conditions.search import search_features
+
+EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
+SUGGESTION_LIMIT = 10
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    # A history-restore request (back button after the cache expired) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _page_number(request: HttpRequest, last_page: int) -> int:
+    """The requested page, kept within range: a bad value shows page 1 rather than an error."""
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(number, 1), max(last_page, 1))
+
+
+def _browse_groups(ticked: list[Feature]) -> list[tuple[BodySystem | None, list[Feature]]]:
+    """Curated features by body system, for ticking; already-ticked ones are listed apart."""
+    ticked_ids = {f.pk for f in ticked}
+    features = (
+        Feature.objects.tickable()
+        .filter(origin="curated")
+        .exclude(pk__in=ticked_ids)
+        .select_related("body_system")
+        .order_by("body_system__order", "body_system__name", "plain_name", "name")
+    )
+    groups: dict[int | None, tuple[BodySystem | None, list[Feature]]] = {}
+    for feature in features:
+        key = feature.body_system_id
+        groups.setdefault(key, (feature.body_system, []))[1].append(feature)
+    return list(groups.values())
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def explore(request: HttpRequest) -> HttpResponse:
+    values = request.GET.getlist("feature")
+    query = request.GET.get("q", "").strip()[:200]
+    template = "explorer/explore.html#results" if _is_partial(request) else "explorer/explore.html"
+    if len(values) > settings.EXPLORER_MAX_FEATURES:
+        context = {
+            "error": (
+                f"You ticked {len(values)} features. The explorer compares at most "
+                f"{settings.EXPLORER_MAX_FEATURES} at a time: untick some and try again."
+            ),
+            "query": query,
+            "browse_groups": _browse_groups([]),
+            "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
+        }
+        return render(request, template, context, status=400)
+
+    resolved = resolve_features(values)
+    features = resolved.features
+    ranking = cached_rank_conditions([f.pk for f in features])
+    paginator = Paginator(ranking, settings.EXPLORER_PAGE_SIZE)
+    page = paginator.page(_page_number(request, paginator.num_pages))
+    results = explain([condition_id for condition_id, _ in page.object_list], features)
+    complete = sum(1 for _, matched in ranking if matched == len(features))
+    selected_query = [("feature", f.slug) for f in features]
+    context = {
+        "features": features,
+        "unknown": resolved.unknown,
+        "query": query,
+        "suggestions": _suggestions(query, features),
+        "results": results,
+        "total": paginator.count,
+        "complete_count": complete,
+        "page": page,
+        "paginator": paginator,
+        "page_query": urlencode(selected_query),
+        "browse_groups": _browse_groups(features),
+        "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
+        "removal_links": [
+            (f, urlencode([pair for pair in selected_query if pair[1] != f.slug])) for f in features
+        ],
+    }
+    return render(request, template, context)
+
+
+def _suggestions(query: str, ticked: list[Feature]):
+    if not query:
+        return []
+    ticked_ids = {f.pk for f in ticked}
+    return [m for m in search_features(query, SUGGESTION_LIMIT) if m.feature.pk not in ticked_ids]
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Feature suggestions for the search box; without htmx, the explore page does the same."""
+    query = request.GET.get("q", "").strip()[:200]
+    if not request.htmx:
+        params = [("q", query)] + [("feature", v) for v in request.GET.getlist("feature")]
+        return redirect(f"/?{urlencode(params)}")
+    ticked = resolve_features(request.GET.getlist("feature")[: settings.EXPLORER_MAX_FEATURES])
+    context = {"query": query, "suggestions": _suggestions(query, ticked.features)}
+    return render(request, "explorer/explore.html#suggestions", context)
+
+
+@require_GET
+def condition_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    conditions = Condition.objects.published().order_by("name")
+    if query:
+        conditions = conditions.filter(Q(name__icontains=query) | Q(xrefs__code=query)).distinct()
+    paginator = Paginator(conditions.only("name", "slug", "summary"), 100)
+    page = paginator.page(_page_number(request, paginator.num_pages))
+    return render(
+        request,
+        "explorer/condition_list.html",
+        {
+            "page": page,
+            "paginator": paginator,
+            "query": query,
+            "page_query": urlencode({"q": query}),
+        },
+    )
+
+
+@require_GET
+def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    condition = get_object_or_404(Condition.objects.published(), slug=slug)
+    mentions = (
+        condition.mentions.filter(feature__is_published=True)
+        .select_related("feature__body_system")
+        .prefetch_related("sources")
+        .order_by("feature__body_system__order", "feature__body_system__name", "feature__name")
+    )
+    present = [m for m in mentions if not m.is_absent]
+    absent = [m for m in mentions if m.is_absent]
+    by_system: dict[int | None, tuple[BodySystem | None, list[Mention]]] = {}
+    for mention in present:
+        system = mention.feature.body_system
+        by_system.setdefault(mention.feature.body_system_id, (system, []))[1].append(mention)
+    links = condition.links.filter(to_condition__status=Condition.Status.PUBLISHED).select_related(
+        "to_condition"
+    )
+    backlinks = condition.backlinks.filter(
+        from_condition__status=Condition.Status.PUBLISHED
+    ).select_related("from_condition")
+    context = {
+        "condition": condition,
+        "mention_groups": list(by_system.values()),
+        "mention_count": len(present),
+        "absent": absent,
+        "links": links,
+        "backlinks": backlinks,
+        "xrefs": condition.xrefs.all(),
+        "shows_hpo_data": any(m.origin == "hpo" for m in mentions),
+        "explore_query": urlencode([("feature", m.feature.slug) for m in present[:5]]),
+    }
+    return render(request, "explorer/condition_detail.html", context)
+
+
+FEATURE_PAGE_CONDITIONS = 50
+
+
+@require_GET
+def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    feature = get_object_or_404(
+        Feature.objects.published()
+        .select_related("body_system")
+        .prefetch_related(
+            Prefetch("synonyms"),
+        ),
+        slug=slug,
+    )
+    ranking = cached_rank_conditions([feature.pk]) if feature.is_phenotype else []
+    shown = explain([cid for cid, _ in ranking[:FEATURE_PAGE_CONDITIONS]], [feature])
+    descendants = FeatureClosure.objects.filter(ancestor=feature).count() - 1
+    context = {
+        "feature": feature,
+        "synonyms": feature.synonyms.all(),
+        "parents": feature.parents.published().order_by("name"),
+        "children": feature.children.published().order_by("name")[:100],
+        "child_count": feature.children.published().count(),
+        "descendant_count": descendants,
+        "results": shown,
+        "total": len(ranking),
+        "shows_hpo_data": feature.origin == "hpo" or bool(feature.hpo_id),
+    }
+    return render(request, "explorer/feature_detail.html", context)
+
+
+@require_GET
+def body_system_list(request: HttpRequest) -> HttpResponse:
+    systems = BodySystem.objects.annotate(
+        feature_total=Count(
+            "features", filter=Q(features__is_published=True, features__is_phenotype=True)
+        )
+    ).filter(feature_total__gt=0)
+    return render(request, "explorer/body_system_list.html", {"systems": systems})
+
+
+@require_GET
+def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    system = get_object_or_404(BodySystem, slug=slug)
+    features = (
+        Feature.objects.tickable()
+        .filter(body_system=system)
+        .annotate(curated_first=Q(origin="curated"))
+        .order_by("-curated_first", "name")
+        .only("name", "slug", "plain_name", "description", "origin")
+    )
+    paginator = Paginator(features, 100)
+    page = paginator.page(_page_number(request, paginator.num_pages))
+    return render(
+        request,
+        "explorer/body_system_detail.html",
+        {"system": system, "page": page, "paginator": paginator, "page_query": ""},
+    )
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "explorer/about.html", {"shows_hpo_data": True})

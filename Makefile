@@ -1,0 +1,80 @@
+# Symptom Explorer: `make run` to try it, `make test` to check it. Both work on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv install browser-deps db run import-hpo test test-fast test-postgres lint bench serve clean
+
+help:
+	@echo "make run          set up, load the curated demo content and serve on http://$(HOST):$(PORT)"
+	@echo "make import-hpo   add the full Human Phenotype Ontology data (ORPHA + DECIPHER)"
+	@echo "make test         set up and run every test (browser tests included)"
+	@echo "make bench        run the speed and memory benchmarks (prints figures)"
+	@echo "make serve        run gunicorn with production settings (see README)"
+
+# Django 6.1 needs Python 3.12 or newer: $(PYTHON) if given, else python3.13/3.12/python3 on PATH,
+# else one installed under pyenv. Stops with a clear message if there is none.
+define FIND_PYTHON
+for c in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python; do \
+  p=$$(command -v $$c 2>/dev/null) || continue; \
+  $$p -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
+done
+endef
+
+$(VENV)/.created:
+	@set -e; py="$${PYTHON:-$$($(FIND_PYTHON))}"; \
+	if [ -z "$$py" ]; then \
+	  echo "No Python 3.12 or newer found (Django 6.1 needs it). Install one (e.g. 'pyenv install 3.12')" >&2; \
+	  echo "or name it: make run PYTHON=/path/to/python3.12" >&2; exit 1; fi; \
+	echo "Using $$py ($$($$py --version))"; \
+	"$$py" -m venv $(VENV); \
+	$(PY) -m pip install --quiet --upgrade pip; \
+	touch $@
+
+venv: $(VENV)/.created
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	$(PIP) install --quiet -e ".[hpo,server]" --group test
+	@touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py loaddata curated
+	$(PY) manage.py ensure_local_admin
+
+run: db
+	@echo "Open http://$(HOST):$(PORT)/  (admin at /admin/, login above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+import-hpo: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py import_hpo
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; fi
+
+test: install browser-deps
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+test-fast: install
+	$(VENV)/bin/pytest -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
