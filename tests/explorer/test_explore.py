@@ -1,0 +1,150 @@
+import pytest
+
+from tests.factories import ConditionFactory, FeatureFactory, MentionFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def poems():
+    organomegaly = FeatureFactory(name="Organomegaly", slug="organomegaly", hpo_id="HP:0040195")
+    liver = FeatureFactory(name="Hepatomegaly", plain_name="enlarged liver", parents=[organomegaly])
+    purpura = FeatureFactory(name="Purpura", slug="purpura", hpo_id="HP:0000979")
+    nerves = FeatureFactory(name="Polyneuropathy", slug="polyneuropathy")
+    condition = ConditionFactory(name="POEMS syndrome", summary="A rare plasma-cell disorder.")
+    source = SourceFactory(title="Orphanet: POEMS syndrome", url="https://www.orpha.net/x")
+    MentionFactory(condition=condition, feature=liver, frequent=True, sources=[source])
+    MentionFactory(condition=condition, feature=purpura, sources=[source])
+    MentionFactory(
+        condition=condition,
+        feature=nerves,
+        frequency_kind="count",
+        numerator=45,
+        denominator=50,
+        sources=[source],
+    )
+    other = ConditionFactory(name="MGUS")
+    MentionFactory(condition=other, feature=purpura)
+    return condition
+
+
+def test_lists_conditions_with_features_explained_and_sourced(client, poems):
+    response = client.get("/?feature=purpura&feature=polyneuropathy&feature=organomegaly")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert html.index("POEMS syndrome") < html.index("MGUS")
+    assert "2 conditions</strong> mention at least one of your 3 features; 1 mentions all 3" in html
+    assert "45 of 50 people studied" in html
+    assert "Frequent (30–79%)" in html
+    assert "Not recorded" in html
+    assert "Hepatomegaly" in html  # organomegaly explained through the more specific feature
+    assert 'href="https://www.orpha.net/x"' in html
+    assert "not</em> a likelihood" in html
+    assert response.headers["Vary"].count("HX-Request") == 1
+
+
+def test_htmx_request_renders_only_the_results_partial(client, poems):
+    response = client.get("/?feature=purpura", headers=HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and "<form" not in html
+    assert "POEMS syndrome" in html
+    assert 'role="status"' in html
+
+
+def test_history_restore_gets_the_whole_page(client, poems):
+    headers = {**HTMX, "HX-History-Restore-Request": "true"}
+    response = client.get("/?feature=purpura", headers=headers)
+    assert "<html" in response.content.decode()
+
+
+def test_hpo_ids_select_features_too(client, poems):
+    response = client.get("/?feature=HP:0000979")
+    assert response.context["features"][0].slug == "purpura"
+
+
+def test_unknown_features_are_named_and_ignored(client, poems):
+    response = client.get("/?feature=purpura&feature=<script>alert(1)</script>")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+    assert "POEMS syndrome" in html
+
+
+def test_more_than_thirty_features_is_a_clear_400(client, poems):
+    query = "&".join(f"feature=f{i}" for i in range(31))
+
+    full = client.get(f"/?{query}")
+    partial = client.get(f"/?{query}", headers=HTMX)
+
+    assert full.status_code == partial.status_code == 400
+    assert "compares at most 30" in full.content.decode()
+    assert "compares at most 30" in partial.content.decode()
+
+
+def test_empty_page_suggests_examples(client, poems):
+    html = client.get("/").content.decode()
+    assert "Not sure where to start?" in html
+    assert 'href="?feature=purpura"' in html
+
+
+def test_partial_matches_are_listed_when_none_mention_all(client, poems):
+    lonely = FeatureFactory(name="Macroglossia", slug="macroglossia")
+    MentionFactory(feature=lonely, condition=ConditionFactory(name="AL amyloidosis"))
+
+    html = client.get("/?feature=macroglossia&feature=polyneuropathy").content.decode()
+
+    assert "No condition here mentions all of these features together" in html
+    assert "AL amyloidosis" in html and "POEMS syndrome" in html
+
+
+def test_search_without_javascript_lists_matching_features(client, poems):
+    html = client.get("/?q=enlarged+liv&feature=purpura").content.decode()
+    assert 'value="hepatomegaly"' in html
+    assert "Features matching “enlarged liv”" in html
+
+
+def test_suggest_endpoint_renders_partial_for_htmx_and_redirects_otherwise(client, poems):
+    partial = client.get("/suggest/?q=purp", headers=HTMX)
+    assert partial.status_code == 200
+    assert 'value="purpura"' in partial.content.decode()
+    assert "<html" not in partial.content.decode()
+
+    plain = client.get("/suggest/?q=purp&feature=polyneuropathy")
+    assert plain.status_code == 302
+    assert plain.url == "/?q=purp&feature=polyneuropathy"
+
+
+def test_results_are_paged_fifty_at_a_time(client, settings):
+    feature = FeatureFactory(name="Fatigue", slug="fatigue")
+    for n in range(55):
+        MentionFactory(feature=feature, condition=ConditionFactory(name=f"Condition {n:02}"))
+
+    first = client.get("/?feature=fatigue")
+    second = client.get("/?feature=fatigue&page=2")
+    beyond = client.get("/?feature=fatigue&page=99")
+    junk = client.get("/?feature=fatigue&page=abc")
+
+    assert len(first.context["results"]) == 50
+    assert [r.condition.name for r in second.context["results"]][0] == "Condition 50"
+    assert beyond.context["page"].number == 2
+    assert junk.context["page"].number == 1
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_results_cache_is_invalidated_by_edits(client, poems):
+    assert "POEMS syndrome" in client.get("/?feature=purpura").content.decode()
+    poems.status = "draft"
+    poems.save()
+    assert "POEMS syndrome" not in client.get("/?feature=purpura").content.decode()
+
+
+def test_post_is_not_allowed(client):
+    assert client.post("/").status_code == 405

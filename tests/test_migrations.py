@@ -1,0 +1,8 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_model_change_is_missing_a_migration():
+    # Exits non-zero (SystemExit) when makemigrations would write a migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
