@@ -20,6 +20,22 @@ EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
 SUGGESTION_LIMIT = 10
 
 
+MAX_PARAM_LENGTH = 200
+
+
+def _clean(value: str) -> str:
+    # PostgreSQL refuses NUL characters in text; other control characters are never meaningful.
+    return "".join(ch for ch in value if ch >= " " or ch in "\t")[:MAX_PARAM_LENGTH].strip()
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    return _clean(request.GET.get(name, ""))
+
+
+def _params(request: HttpRequest, name: str) -> list[str]:
+    return [_clean(value) for value in request.GET.getlist(name)]
+
+
 def _is_partial(request: HttpRequest) -> bool:
     # A history-restore request (back button after the cache expired) needs the whole page.
     return bool(request.htmx) and not request.htmx.history_restore_request
@@ -28,7 +44,7 @@ def _is_partial(request: HttpRequest) -> bool:
 def _page_number(request: HttpRequest, last_page: int) -> int:
     """The requested page, kept within range: a bad value shows page 1 rather than an error."""
     try:
-        number = int(request.GET.get("page", "1"))
+        number = int(_param(request, "page") or "1")
     except ValueError:
         return 1
     return min(max(number, 1), max(last_page, 1))
@@ -54,8 +70,8 @@ def _browse_groups(ticked: list[Feature]) -> list[tuple[BodySystem | None, list[
 @require_GET
 @vary_on_headers("HX-Request")
 def explore(request: HttpRequest) -> HttpResponse:
-    values = request.GET.getlist("feature")
-    query = request.GET.get("q", "").strip()[:200]
+    values = _params(request, "feature")
+    query = _param(request, "q")
     template = "explorer/explore.html#results" if _is_partial(request) else "explorer/explore.html"
     if len(values) > settings.EXPLORER_MAX_FEATURES:
         context = {
@@ -108,18 +124,19 @@ def _suggestions(query: str, ticked: list[Feature]):
 @vary_on_headers("HX-Request")
 def suggest(request: HttpRequest) -> HttpResponse:
     """Feature suggestions for the search box; without htmx, the explore page does the same."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = _param(request, "q")
+    features = _params(request, "feature")[: settings.EXPLORER_MAX_FEATURES]
     if not request.htmx:
-        params = [("q", query)] + [("feature", v) for v in request.GET.getlist("feature")]
+        params = [("q", query)] + [("feature", value) for value in features]
         return redirect(f"/?{urlencode(params)}")
-    ticked = resolve_features(request.GET.getlist("feature")[: settings.EXPLORER_MAX_FEATURES])
+    ticked = resolve_features(features)
     context = {"query": query, "suggestions": _suggestions(query, ticked.features)}
     return render(request, "explorer/explore.html#suggestions", context)
 
 
 @require_GET
 def condition_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    query = _param(request, "q")
     conditions = Condition.objects.published().order_by("name")
     if query:
         conditions = conditions.filter(Q(name__icontains=query) | Q(xrefs__code=query)).distinct()
