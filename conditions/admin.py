@@ -3,12 +3,18 @@
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .closure import would_create_cycle
+from .history import deleted_conditions, restore_condition
 from .models import (
     BodySystem,
     Condition,
@@ -172,6 +178,47 @@ class ConditionAdmin(SimpleHistoryAdmin):
     @admin.action(description="Mark the selected conditions as reviewed today")
     def mark_reviewed_today(self, request, queryset):
         self._update_each(request, queryset, last_reviewed=timezone.localdate())
+
+    def get_urls(self):
+        own = [
+            path(
+                "deleted/", self.admin_site.admin_view(self.deleted_view), name="condition_deleted"
+            ),
+            path(
+                "deleted/<int:condition_id>/restore/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name="condition_restore",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def deleted_view(self, request):
+        """Conditions that were deleted, each restorable with its mentions."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Deleted conditions",
+            "opts": self.model._meta,
+            "records": deleted_conditions()[:200],
+        }
+        return TemplateResponse(request, "admin/conditions/condition/deleted.html", context)
+
+    def restore_view(self, request, condition_id: int):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        try:
+            restored = restore_condition(condition_id)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:condition_deleted")
+        self.message_user(
+            request,
+            f"Restored “{restored.condition}” with {restored.mentions} mention(s), "
+            f"{restored.xrefs} code(s) and {restored.links} link(s).",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:conditions_condition_change", args=[restored.condition.pk]))
 
     def _update_each(self, request, queryset, **changes):
         # Saving one by one (not queryset.update) keeps a history entry for every change.

@@ -2,7 +2,14 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from conditions.models import Condition, Mention
-from tests.factories import ConditionFactory, FeatureFactory, MentionFactory, SourceFactory
+from tests.factories import (
+    ConditionFactory,
+    ConditionLinkFactory,
+    CrossReferenceFactory,
+    FeatureFactory,
+    MentionFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +180,33 @@ def test_autocomplete_offers_features_by_synonym(client, editor):
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["Purpura"]
+
+
+def test_a_deleted_condition_is_restored_with_its_mentions(client, editor):
+    source = SourceFactory()
+    condition = ConditionFactory(name="POEMS syndrome", slug="poems-syndrome")
+    CrossReferenceFactory(condition=condition, scheme="ORPHA", code="2905")
+    target = ConditionFactory(name="Multiple myeloma")
+    ConditionLinkFactory(from_condition=condition, to_condition=target)
+    for name in ("Purpura", "Polyneuropathy"):
+        MentionFactory(condition=condition, feature=FeatureFactory(name=name), sources=[source])
+    pk = condition.pk
+
+    response = client.post(f"/admin/conditions/condition/{pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Mention.objects.filter(condition_id=pk).exists()
+    listing = client.get("/admin/conditions/condition/deleted/").content.decode()
+    assert "POEMS syndrome" in listing
+
+    response = client.post(f"/admin/conditions/condition/deleted/{pk}/restore/")
+
+    assert response.status_code == 302
+    restored = Condition.objects.get(pk=pk)
+    assert restored.slug == "poems-syndrome"
+    assert sorted(m.feature.name for m in restored.mentions.all()) == ["Polyneuropathy", "Purpura"]
+    assert all(list(m.sources.all()) == [source] for m in restored.mentions.all())
+    assert restored.xrefs.get().code == "2905"
+    assert restored.links.get().to_condition == target
+    assert "POEMS syndrome" in client.get("/?feature=purpura").content.decode()
+    again = client.post(f"/admin/conditions/condition/deleted/{pk}/restore/", follow=True)
+    assert "no deleted condition" in again.content.decode()
