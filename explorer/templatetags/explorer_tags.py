@@ -8,7 +8,21 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 # Staff write Markdown; what reaches the page is sanitised HTML with only these tags.
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 

@@ -94,7 +94,9 @@ def test_cross_reference_code_is_unique_within_its_scheme():
 def test_natural_keys_round_trip():
     mention = MentionFactory()
     synonym = SynonymFactory(text="bruising")
-    assert Condition.objects.get_by_natural_key(*mention.condition.natural_key()) == mention.condition
+    assert (
+        Condition.objects.get_by_natural_key(*mention.condition.natural_key()) == mention.condition
+    )
     assert Mention.objects.get_by_natural_key(*mention.natural_key()) == mention
     assert synonym.natural_key() == (synonym.feature.slug, "bruising")
 
@@ -112,7 +114,9 @@ def test_closure_follows_parent_edits():
 
     def ancestors(feature):
         return set(
-            FeatureClosure.objects.filter(descendant=feature).values_list("ancestor__name", flat=True)
+            FeatureClosure.objects.filter(descendant=feature).values_list(
+                "ancestor__name", flat=True
+            )
         )
 
     assert ancestors(leaf) == {"Hepatomegaly"}

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("Refusing to create a demo admin with DEBUG off; use createsuperuser.")
+            raise CommandError(
+                "Refusing to create a demo admin with DEBUG off; use createsuperuser."
+            )
         password_file = Path(settings.BASE_DIR) / "local-admin.txt"
         User = get_user_model()
         user = User.objects.filter(username=USERNAME).first()
