@@ -1,5 +1,9 @@
 """Keep derived data (the is_a closure, cached results) in step with every edit and import."""
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -17,6 +21,29 @@ from .models import (
 )
 
 
+_deferred = threading.local()
+
+
+def _deferring() -> bool:
+    return getattr(_deferred, "active", False)
+
+
+@contextmanager
+def derived_data_deferred() -> Iterator[None]:
+    """Skip per-row closure rebuilds and version bumps inside; bring both in step once after.
+
+    Loading a fixture saves every feature and parent link one by one; rebuilding the closure
+    after each would repeat the same work hundreds of times.
+    """
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = False
+        closure.rebuild_closure()
+        content_version.bump()
+
+
 @receiver(post_save, sender=Feature)
 def feature_saved(sender, instance: Feature, created: bool, raw: bool, **kwargs):
     if raw:
@@ -24,7 +51,7 @@ def feature_saved(sender, instance: Feature, created: bool, raw: bool, **kwargs)
         search_text = normalise_search_text(f"{instance.name} {instance.plain_name}")
         if search_text != instance.search_text:
             Feature.objects.filter(pk=instance.pk).update(search_text=search_text)
-    if created or raw:
+    if (created or raw) and not _deferring():
         closure.rebuild_closure([instance.pk])
 
 
@@ -42,7 +69,7 @@ def feature_parents_changed(sender, instance, action: str, reverse: bool, pk_set
         # After a clear the children are gone: remember who loses this parent.
         instance._children_before_clear = list(instance.children.values_list("pk", flat=True))
         return
-    if action not in {"post_add", "post_remove", "post_clear"}:
+    if action not in {"post_add", "post_remove", "post_clear"} or _deferring():
         return
     if not reverse:
         changed = [instance.pk]
@@ -68,7 +95,8 @@ CONTENT_MODELS = (
 
 
 def content_changed(sender, **kwargs):
-    content_version.bump()
+    if not _deferring():
+        content_version.bump()
 
 
 for model in CONTENT_MODELS:

@@ -23,3 +23,31 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def curated_content(django_db_setup, django_db_blocker):
+    """The shipped curated fixture, loaded once for a module's tests (each still rolls back)."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("loaddata", "curated", verbosity=0)
+        yield
+        for label in reversed(CURATED_MODELS):
+            model = apps.get_model(label)
+            model.objects.all().delete()
+            model.history.all().delete()  # leave no deletion records for other modules
+        cache.clear()
+
+
+CURATED_MODELS = [
+    "conditions.bodysystem",
+    "conditions.source",
+    "conditions.feature",
+    "conditions.synonym",
+    "conditions.condition",
+    "conditions.crossreference",
+    "conditions.conditionlink",
+    "conditions.mention",
+]
