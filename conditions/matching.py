@@ -8,15 +8,14 @@ not a likelihood.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, F
 
-from . import content_version
+from . import index
+from .index import Ranking
 from .models import Condition, Feature, FeatureAlias, Mention
 
 
@@ -106,7 +105,10 @@ def _mentions_below(feature_ids: Sequence[int]):
 
 
 def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(condition id, number of ticked features mentioned), most first, then by condition name."""
+    """(condition id, number of ticked features mentioned), most first, then by condition name.
+
+    The database's answer: the reference the in-process index (`ranked`) is tested against.
+    """
     if not feature_ids:
         return []
     rows = (
@@ -157,25 +159,14 @@ def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[C
     return results
 
 
-RANKING_CACHE_SECONDS = 600
-
-
-def cached_rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """rank_conditions, cached per query until any content changes (the key holds the version)."""
-    if not feature_ids:
-        return []
-    ids = ",".join(str(i) for i in sorted(feature_ids))
-    key = f"ranking:{content_version.current()}:{hashlib.sha256(ids.encode()).hexdigest()}"
-    ranking = cache.get(key)
-    if ranking is None:
-        ranking = rank_conditions(feature_ids)
-        cache.set(key, ranking, RANKING_CACHE_SECONDS)
-    return ranking
+def ranked(features: Sequence[Feature]) -> Ranking:
+    """The ranking the site shows, from the in-process index (same answer as rank_conditions)."""
+    return index.rank([f.pk for f in features])
 
 
 __all__ = [
     "ConditionResult",
-    "cached_rank_conditions",
+    "ranked",
     "FeatureHit",
     "ResolvedFeatures",
     "explain",

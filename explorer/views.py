@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from conditions.matching import cached_rank_conditions, explain, resolve_features
+from conditions.matching import explain, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure, Mention
 from conditions.search import search_features
 
@@ -87,17 +87,17 @@ def explore(request: HttpRequest) -> HttpResponse:
 
     resolved = resolve_features(values)
     features = resolved.features
-    ranking = cached_rank_conditions([f.pk for f in features])
+    ranking = ranked(features)
     paginator = Paginator(ranking, settings.EXPLORER_PAGE_SIZE)
     page = paginator.page(_page_number(request, paginator.num_pages))
     results = explain([condition_id for condition_id, _ in page.object_list], features)
-    complete = sum(1 for _, matched in ranking if matched == len(features))
+    complete = ranking.complete_count(len(features))
     selected_query = [("feature", f.slug) for f in features]
     context = {
         "features": features,
         "unknown": resolved.unknown,
         "query": query,
-        "suggestions": _suggestions(query, features),
+        **_suggestions(query, features),
         "results": results,
         "total": paginator.count,
         "complete_count": complete,
@@ -113,11 +113,17 @@ def explore(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _suggestions(query: str, ticked: list[Feature]):
+def _suggestions(query: str, ticked: list[Feature]) -> dict:
+    """Matches for the search box, leaving out features already ticked (but naming them, so a
+    search whose only match is ticked says so rather than "no feature matches")."""
     if not query:
-        return []
+        return {"suggestions": [], "suggestions_ticked": []}
     ticked_ids = {f.pk for f in ticked}
-    return [m for m in search_features(query, SUGGESTION_LIMIT) if m.feature.pk not in ticked_ids]
+    matches = search_features(query, SUGGESTION_LIMIT)
+    return {
+        "suggestions": [m for m in matches if m.feature.pk not in ticked_ids],
+        "suggestions_ticked": [m.feature for m in matches if m.feature.pk in ticked_ids],
+    }
 
 
 @require_GET
@@ -130,7 +136,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
         params = [("q", query)] + [("feature", value) for value in features]
         return redirect(f"/?{urlencode(params)}")
     ticked = resolve_features(features)
-    context = {"query": query, "suggestions": _suggestions(query, ticked.features)}
+    context = {"query": query, **_suggestions(query, ticked.features)}
     return render(request, "explorer/explore.html#suggestions", context)
 
 
@@ -202,7 +208,7 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    ranking = cached_rank_conditions([feature.pk]) if feature.is_phenotype else []
+    ranking = ranked([feature]) if feature.is_phenotype else []
     shown = explain([cid for cid, _ in ranking[:FEATURE_PAGE_CONDITIONS]], [feature])
     descendants = FeatureClosure.objects.filter(ancestor=feature).count() - 1
     context = {
