@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -15,6 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 from conditions.matching import explain, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure, Mention
 from conditions.search import search_features
+
+from .response_cache import cached_by_content
 
 EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
 SUGGESTION_LIMIT = 10
@@ -69,6 +72,7 @@ def _browse_groups(ticked: list[Feature]) -> list[tuple[BodySystem | None, list[
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_by_content
 def explore(request: HttpRequest) -> HttpResponse:
     values = _params(request, "feature")
     query = _param(request, "q")
@@ -128,6 +132,7 @@ def _suggestions(query: str, ticked: list[Feature]) -> dict:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_by_content
 def suggest(request: HttpRequest) -> HttpResponse:
     """Feature suggestions for the search box; without htmx, the explore page does the same."""
     query = _param(request, "q")
@@ -227,11 +232,15 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def body_system_list(request: HttpRequest) -> HttpResponse:
-    systems = BodySystem.objects.annotate(
-        feature_total=Count(
-            "features", filter=Q(features__is_published=True, features__is_phenotype=True)
+    systems = (
+        BodySystem.objects.annotate(
+            feature_total=Count(
+                "features", filter=Q(features__is_published=True, features__is_phenotype=True)
+            )
         )
-    ).filter(feature_total__gt=0)
+        .filter(feature_total__gt=0)
+        .order_by("order", "name")  # Meta.ordering does not apply to a GROUP BY query
+    )
     return render(request, "explorer/body_system_list.html", {"systems": systems})
 
 
@@ -241,8 +250,12 @@ def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     features = (
         Feature.objects.tickable()
         .filter(body_system=system)
-        .annotate(curated_first=Q(origin="curated"))
-        .order_by("-curated_first", "name")
+        .annotate(
+            curated_first=Q(origin="curated"),
+            # Listed by the name shown first (the plain one), so the list reads alphabetically.
+            shown_name=Lower(Coalesce(NullIf("plain_name", Value("")), "name")),
+        )
+        .order_by("-curated_first", "shown_name", "name")
         .only("name", "slug", "plain_name", "description", "origin")
     )
     paginator = Paginator(features, 100)

@@ -54,7 +54,10 @@ def test_htmx_request_renders_only_the_results_partial(client, poems):
     assert response.status_code == 200
     assert "<html" not in html and "<form" not in html
     assert "POEMS syndrome" in html
-    assert 'role="status"' in html
+    # The summary the page's live region announces; the live region itself stays outside the
+    # partial (a region swapped in with its text is not reliably read out).
+    assert 'id="results-status"' in html and 'data-ticked="purpura"' in html
+    assert 'role="status"' not in html
 
 
 def test_history_restore_gets_the_whole_page(client, poems):
@@ -148,3 +151,29 @@ def test_results_cache_is_invalidated_by_edits(client, poems):
 
 def test_post_is_not_allowed(client):
     assert client.post("/").status_code == 405
+
+
+def test_rendered_results_are_cached_until_content_changes(
+    client, poems, django_assert_num_queries
+):
+    url = "/?feature=purpura"
+    first = client.get(url).content
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first
+    partial = client.get(url, headers=HTMX).content
+    assert partial != first  # the htmx rendering is cached apart from the full page
+
+    poems.name = "POEMS syndrome (Crow–Fukase)"
+    poems.save()
+
+    assert "Crow–Fukase" in client.get(url).content.decode()
+    assert "Crow–Fukase" in client.get(url, headers=HTMX).content.decode()
+
+
+def test_logged_in_staff_never_get_cached_pages(client, poems, admin_user):
+    client.get("/?feature=purpura")
+    client.force_login(admin_user)
+    poems.summary = "Changed while cached."
+    Condition = type(poems)
+    Condition.objects.filter(pk=poems.pk).update(summary="Changed while cached.")  # no signal
+    assert "Changed while cached." in client.get("/?feature=purpura").content.decode()
