@@ -1,23 +1,19 @@
-"""A counter bumped on every content change, so caches keyed by it never serve stale results.
+"""A number bumped on every content change; caches and the match index are keyed by it.
 
-It lives in the cache itself, so every app server sharing the cache (Redis) sees the same value.
+It lives in the database (one row), so every app server reads the same value whatever cache it
+uses, and a bump made inside an edit's transaction becomes visible together with the edit.
 """
 
-from django.core.cache import cache
+from django.db.models import F
 
-KEY = "content-version"
+from .models import ContentVersion
 
 
 def current() -> int:
-    version = cache.get(KEY)
-    if version is None:
-        cache.add(KEY, 1, timeout=None)
-        version = cache.get(KEY, 1)
-    return version
+    number = ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    return number or 0
 
 
 def bump() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:  # not set yet (or evicted): start a fresh series
-        cache.set(KEY, 2, timeout=None)
+    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        ContentVersion.objects.get_or_create(pk=1)

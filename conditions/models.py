@@ -605,3 +605,22 @@ class HpoRelease(models.Model):
 
     def __str__(self) -> str:
         return f"HPO {self.version}"
+
+
+class ContentVersion(models.Model):
+    """One row counting content changes, so every app server knows when its caches are stale.
+
+    It is bumped inside the transaction that changes content, so other servers see the new number
+    exactly when they can see the new data.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="content_version_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"content version {self.number}"
+

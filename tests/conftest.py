@@ -19,7 +19,7 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Cached rankings are keyed by a content version that lives in the cache: start every test clean.
+    # Rendered pages are cached; every test starts with none.
     cache.clear()
     yield
     cache.clear()
