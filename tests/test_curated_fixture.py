@@ -71,7 +71,10 @@ def test_poems_is_listed_for_purpura_polyneuropathy_and_organomegaly(curated):
     for hit in result.hits:
         for mention in hit.mentions:
             assert mention.sources.exists()
-            assert mention.frequency_label != "Not recorded" or mention.frequency_kind == "not_recorded"
+            assert (
+                mention.frequency_label != "Not recorded"
+                or mention.frequency_kind == "not_recorded"
+            )
     assert [f.slug for f in result.missing] == ["purpura"]
 
 

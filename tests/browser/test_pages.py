@@ -1,0 +1,169 @@
+"""Every public page, with the real curated content, at phone and desktop size: no sideways
+scrolling, no console errors, failed requests or CSP violations, and no axe violations.
+
+With SCREENSHOTS=1 the sweep also saves each page at both sizes in tests/browser/screenshots/.
+"""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.base import ContentFile
+from playwright.sync_api import expect
+
+from conditions.models import Feature
+
+from .conftest import DESKTOP, PHONE, VIEWPORTS, save_screenshot, wait_for
+
+pytestmark = pytest.mark.browser
+
+THREE = "feature=purpura&feature=polyneuropathy&feature=organomegaly"
+
+# Real content: whatever the curators wrote must fit a phone and pass axe.
+CURATED_PAGES = {
+    "explore": "/",
+    "explore-suggestions": "/?q=bruis",
+    "explore-results": f"/?{THREE}",
+    "explore-many-features": f"/?{THREE}&feature=hepatomegaly&feature=anemia&feature=bone-pain",
+    "explore-partial-matches": "/?feature=macroglossia&feature=calcinosis-cutis",
+    "condition": "/conditions/poems-syndrome/",
+    "condition-list": "/conditions/",
+    "feature": "/features/organomegaly/",
+    "body-systems": "/body-systems/",
+    "body-system": "/body-systems/skin/",
+    "about": "/about/",
+}
+
+# The issue's list for axe: explore with and without results, a condition, a feature, the
+# body-system pages and the about page (plus the suggestions, for their fieldset).
+AXE_PAGES = [
+    "explore",
+    "explore-suggestions",
+    "explore-results",
+    "condition",
+    "feature",
+    "body-systems",
+    "body-system",
+    "about",
+]
+
+
+def sideways_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_curated_pages_fit_phone_and_desktop_without_errors(curated_site, open_page):
+    for size, viewport in VIEWPORTS.items():
+        page = open_page(viewport=viewport)
+        for name, path in CURATED_PAGES.items():
+            response = page.goto(curated_site + path)
+            assert response.status == 200, f"{path}: HTTP {response.status}"
+            assert sideways_overflow(page) == 0, f"{name} scrolls sideways at {size} size"
+            save_screenshot(page, f"{name}-{size}")
+
+
+def test_curated_pages_have_no_axe_violations(curated_site, page):
+    axe = Axe()
+    for name in AXE_PAGES:
+        path = CURATED_PAGES[name]
+        page.goto(curated_site + path)
+        if name == "explore":
+            page.locator("details").first.evaluate("details => details.open = true")
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+
+
+def test_comparison_grid_scrolls_inside_its_own_box_on_a_phone(site, open_page):
+    page = open_page(viewport=PHONE)
+    page.goto(f"{site}/?{THREE}&feature=anaemia&feature=bone-pain")
+
+    grid_box = page.locator(".grid-scroll")
+    assert grid_box.evaluate(
+        "box => box.scrollWidth > box.clientWidth"
+    )  # five features: it scrolls
+    assert sideways_overflow(page) == 0  # ...inside its own box, not the page
+    expect(page.locator(".scroll-hint")).to_be_visible()
+    # The box is a labelled region that the keyboard can focus and scroll.
+    expect(grid_box).to_have_attribute("role", "region")
+    expect(grid_box).to_have_accessible_name(
+        "Comparison: how often each condition's sources record each feature. "
+        "Scroll the table sideways to see every feature."
+    )
+    grid_box.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for(page, "document.querySelector('.grid-scroll').scrollLeft > 0")
+    # The condition column stays in view while the features scroll past it.
+    first_cell = page.locator(".compare-grid tbody th").first
+    expect(first_cell).to_be_in_viewport()
+    assert first_cell.bounding_box()["x"] >= grid_box.bounding_box()["x"]
+
+
+def test_comparison_grid_fits_the_desktop_without_scrolling(site, open_page):
+    page = open_page(viewport=DESKTOP)
+    page.goto(f"{site}/?{THREE}&feature=anaemia")
+    assert page.locator(".grid-scroll").evaluate("box => box.scrollWidth <= box.clientWidth")
+    expect(page.locator(".scroll-hint")).to_be_hidden()
+
+
+def test_frequency_is_drawn_with_a_shape_and_words_never_colour_alone(site, page):
+    page.goto(f"{site}/?{THREE}")
+    poems = page.locator(".compare-grid tbody tr").first
+    cells = poems.locator("td")
+    expect(cells.nth(0)).to_have_text("Not recorded")
+    expect(cells.nth(1)).to_have_text("Always (100%)")
+    expect(cells.nth(2)).to_have_text("24 of 99 people studied via enlarged liver")
+
+    def mark(cell):
+        return cell.locator(".freq-mark").evaluate(
+            """mark => {
+              const style = getComputedStyle(mark);
+              return {hidden: mark.getAttribute("aria-hidden"), border: style.borderTopStyle,
+                      radius: style.borderTopLeftRadius, fill: style.backgroundImage};
+            }"""
+        )
+
+    always, not_recorded = mark(cells.nth(1)), mark(cells.nth(0))
+    assert always["hidden"] == not_recorded["hidden"] == "true"  # the words carry the meaning
+    assert (
+        not_recorded["border"] == "dashed" and not_recorded["radius"] == "50%"
+    )  # a different shape
+    assert always["border"] == "solid" and "100%" in always["fill"]  # filled to the top
+    # The absent and not-mentioned cells say so in words too.
+    cryo = page.locator(".compare-grid tbody tr", has_text="Cryoglobulinaemia")
+    expect(cryo.locator("td").nth(2)).to_have_text("Documented absent")
+    amyloid = page.locator(".compare-grid tbody tr", has_text="AL amyloidosis")
+    expect(amyloid.locator("td").nth(1)).to_have_text("Not mentioned")
+    expect(page.locator(".legend")).to_contain_text("Key: always very frequent frequent occasional")
+
+
+def test_feature_page_shows_an_uploaded_illustration_with_alt_text_and_credit(
+    site, page, settings, tmp_path
+):
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    Image.new("RGB", (24, 16), (180, 60, 120)).save(png, format="PNG")
+    feature = Feature.objects.get(slug="purpura")
+    feature.illustration_alt = "Small purple spots on the skin of a lower leg"
+    feature.illustration_credit = "Example Clinic, CC BY 4.0"
+    feature.illustration.save("purpura.png", ContentFile(png.getvalue()))
+
+    # Uploads are served by the web server in production, not Django: serve MEDIA_ROOT here.
+    def serve_media(route):
+        name = route.request.url.split("/media/", 1)[1]
+        route.fulfill(path=tmp_path / name, content_type="image/png")
+
+    page.route("**/media/**", serve_media)
+    page.goto(f"{site}/features/purpura/")
+    image = page.get_by_role("img", name="Small purple spots on the skin of a lower leg")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 24
+    expect(page.locator("figure.illustration figcaption")).to_have_text(
+        "Image: Example Clinic, CC BY 4.0"
+    )
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
