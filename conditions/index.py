@@ -52,7 +52,7 @@ EMPTY = Ranking(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
 class MatchIndex:
     def __init__(
         self,
-        version: int,
+        version: str,
         condition_ids: np.ndarray,
         keys: np.ndarray,
         offsets: np.ndarray,
@@ -65,7 +65,7 @@ class MatchIndex:
         self._positions = positions
 
     @classmethod
-    def build(cls, version: int) -> MatchIndex:
+    def build(cls, version: str) -> MatchIndex:
         condition_ids = np.fromiter(
             Condition.objects.published().order_by("name", "pk").values_list("pk", flat=True),
             dtype=np.int64,

@@ -611,10 +611,12 @@ class ContentVersion(models.Model):
     """One row counting content changes, so every app server knows when its caches are stale.
 
     It is bumped inside the transaction that changes content, so other servers see the new number
-    exactly when they can see the new data.
+    exactly when they can see the new data. The random stamp makes every bump unique: a rolled-back
+    bump can never be repeated by a later one, so nothing built on rolled-back data is reused.
     """
 
     number = models.PositiveBigIntegerField(default=1)
+    stamp = models.CharField(max_length=32, default="initial")
 
     class Meta:
         constraints = [

@@ -28,7 +28,7 @@ def _tokens(query: str) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _vocabulary(version: int) -> dict[str, list[str]]:
+def _vocabulary(version: str) -> dict[str, list[str]]:
     """Words used in feature names and synonyms, bucketed by first letter (for typo correction)."""
     words: set[str] = set()
     for text in Feature.objects.tickable().values_list("search_text", flat=True).iterator():

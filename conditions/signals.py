@@ -20,7 +20,6 @@ from .models import (
     normalise_search_text,
 )
 
-
 _deferred = threading.local()
 
 
