@@ -95,3 +95,9 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_carry_no_per_visitor_nonce_so_cached_copies_are_safe_to_share(client):
+    response = client.get("/")
+    assert "nonce" not in response.content.decode()
+    assert "nonce" not in response.headers["Content-Security-Policy"]
