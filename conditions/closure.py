@@ -6,9 +6,11 @@ Matching counts a mention of a more specific feature as a mention of every more 
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from .bulk import insert_rows, reloading
 from .models import Feature, FeatureClosure
 
 ParentEdges = Iterable[tuple[int, int]]  # (feature_id, parent_id)
@@ -80,11 +82,10 @@ def rebuild_closure(changed_feature_ids: Iterable[int] | None = None) -> int:
         for descendant, ancestors in ancestors_by_feature(affected, edges).items()
         for ancestor in ancestors
     ]
-    table = FeatureClosure._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (ancestor_id, descendant_id) VALUES (%s, %s)", rows
-        )
+    rows.sort()  # in unique-index order, so the index B-tree is filled left to right
+    # A full rebuild rewrites the whole table: build its indexes once, after the rows.
+    with reloading(FeatureClosure) if changed_feature_ids is None else nullcontext():
+        insert_rows(FeatureClosure, ("ancestor", "descendant"), rows)
     return len(rows)
 
 

