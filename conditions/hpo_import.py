@@ -324,7 +324,8 @@ class _Importer:
                 term.name,
                 term.definition,
                 body_system(term.id),
-                term.id in branches,
+                # The phenotype subtree, its root included: visitors may tick any of it.
+                term.id in branches or term.id == PHENOTYPIC_ABNORMALITY,
                 normalise_search_text(f"{term.name} {plain_name}"),
             ]
             if pk is None:

@@ -80,7 +80,8 @@ def feature(hpo_id: str) -> Feature:
 def test_imports_features_with_their_ontology_data():
     run()
     assert Feature.objects.count() == 25  # every current term; the two obsolete ones are aliases
-    assert Feature.objects.filter(is_phenotype=True).count() == 10  # those under HP:0000118
+    assert Feature.objects.filter(is_phenotype=True).count() == 11  # HP:0000118 and all below it
+    assert Feature.objects.get(hpo_id="HP:0000118").is_phenotype
     assert not feature("HP:0000007").is_phenotype  # inheritance is kept but never tickable
     assert not feature("HP:0000118").is_phenotype
 
