@@ -12,11 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Count
 
 from . import index
 from .index import Ranking
-from .models import Condition, Feature, FeatureAlias, Mention
+from .models import Condition, Feature, FeatureAlias, FeatureClosure, Mention
+
+# A results page shows, per ticked feature, the exact mention and the first more specific one;
+# the condition's page lists the rest.
+SHOWN_PER_FEATURE = 2
 
 
 @dataclass
@@ -24,7 +28,8 @@ class FeatureHit:
     """How one result mentions one ticked feature."""
 
     ticked: Feature
-    mentions: list[Mention]  # the exact feature first, then more specific ones
+    mentions: list[Mention]  # shown: the exact feature first, then more specific ones by name
+    total: int = 0  # mentions covering the feature in all, shown or not
 
     @property
     def exact(self) -> Mention | None:
@@ -34,13 +39,23 @@ class FeatureHit:
     def via(self) -> list[Mention]:
         return [m for m in self.mentions if m.feature_id != self.ticked.pk]
 
+    @property
+    def not_shown(self) -> int:
+        return self.total - len(self.mentions)
+
+    @property
+    def via_total(self) -> int:
+        """More specific mentions in all, shown or not."""
+        return self.total - (self.exact is not None)
+
 
 @dataclass
 class ConditionResult:
     condition: Condition
     hits: list[FeatureHit]  # in the order the features were ticked
-    absent: list[Mention] = field(default_factory=list)
+    absent: list[Mention] = field(default_factory=list)  # documented absent, each once
     ticked: Sequence[Feature] = ()
+    absent_for: dict[int, Mention] = field(default_factory=dict)  # ticked id -> absent mention
 
     @property
     def matched_count(self) -> int:
@@ -49,16 +64,14 @@ class ConditionResult:
     @property
     def missing(self) -> list[Feature]:
         hit_ids = {hit.ticked.pk for hit in self.hits}
-        absent_ids = {m.ticked_id for m in self.absent}
-        return [f for f in self.ticked if f.pk not in hit_ids and f.pk not in absent_ids]
+        return [f for f in self.ticked if f.pk not in hit_ids and f.pk not in self.absent_for]
 
     def hit_for(self, feature: Feature) -> FeatureHit | None:
         return next((hit for hit in self.hits if hit.ticked.pk == feature.pk), None)
 
     def cells(self) -> list[tuple[Feature, FeatureHit | None, Mention | None]]:
         """One grid cell per ticked feature: the hit, or the absent-mention, or neither."""
-        absent = {m.ticked_id: m for m in self.absent}
-        return [(f, self.hit_for(f), absent.get(f.pk)) for f in self.ticked]
+        return [(f, self.hit_for(f), self.absent_for.get(f.pk)) for f in self.ticked]
 
 
 @dataclass(frozen=True)
@@ -122,40 +135,118 @@ def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
     return list(rows)
 
 
+# Below this many features under the ticked ones, start from them; above, from the page's conditions.
+NARROW_DESCENDANTS = 2000
+
+
+def _covering_mentions(condition_ids: Sequence[int], ticked_ids: list[int]) -> list[tuple]:
+    """(mention pk, condition id, ticked id, feature id, is_absent) for every mention of the given
+    conditions whose feature is a ticked one or below it.
+
+    Both directions use an index; which is cheaper depends on how broad the ticked features are.
+    """
+    below = FeatureClosure.objects.filter(ancestor_id__in=ticked_ids)
+    if below.count() <= NARROW_DESCENDANTS:
+        return list(
+            Mention.objects.filter(
+                condition_id__in=condition_ids, feature__ancestor_links__ancestor_id__in=ticked_ids
+            )
+            .values_list(
+                "pk",
+                "condition_id",
+                "feature__ancestor_links__ancestor_id",
+                "feature_id",
+                "is_absent",
+            )
+            .order_by()
+        )
+    page = list(
+        Mention.objects.filter(condition_id__in=condition_ids)
+        .values_list("pk", "condition_id", "feature_id", "is_absent")
+        .order_by()
+    )
+    covers: dict[int, list[int]] = defaultdict(list)  # feature id -> ticked ids it falls under
+    for descendant, ancestor in FeatureClosure.objects.filter(
+        descendant_id__in={row[2] for row in page}, ancestor_id__in=ticked_ids
+    ).values_list("descendant_id", "ancestor_id"):
+        covers[descendant].append(ancestor)
+    return [
+        (pk, condition_id, ticked_id, feature_id, is_absent)
+        for pk, condition_id, feature_id, is_absent in page
+        for ticked_id in covers.get(feature_id, ())
+    ]
+
+
+# Columns a results page never shows: skipping them keeps loading a page of mentions cheap.
+UNSHOWN_FEATURE_FIELDS = [
+    "feature__definition",
+    "feature__description",
+    "feature__search_text",
+    "feature__illustration",
+    "feature__illustration_alt",
+    "feature__illustration_credit",
+]
+
+
 def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[ConditionResult]:
-    """Full explanations for the given conditions (one page), in the order of `condition_ids`."""
+    """Explanations for the given conditions (one page), in the order of `condition_ids`.
+
+    A broad ticked feature can be covered by dozens of a condition's mentions; only the ones shown
+    (SHOWN_PER_FEATURE) are loaded in full, with their sources.
+    """
     if not condition_ids or not features:
         return []
     by_id = {f.pk: f for f in features}
-    mentions = (
-        _mentions_below(list(by_id))
-        .filter(condition_id__in=condition_ids)
-        .annotate(ticked_id=F("feature__ancestor_links__ancestor_id"))
-        .select_related("feature")
-        .prefetch_related("sources")
-        .order_by("feature__name")
+    positive: dict[tuple[int, int], list[tuple[bool, str, int]]] = defaultdict(list)
+    absent: dict[int, dict[int, int]] = defaultdict(dict)  # condition -> ticked id -> mention pk
+    rows = _covering_mentions(condition_ids, list(by_id))
+    names = dict(
+        Feature.objects.filter(pk__in={row[3] for row in rows}, is_published=True).values_list(
+            "pk", "name"
+        )
     )
-    positive: dict[int, dict[int, list[Mention]]] = defaultdict(lambda: defaultdict(list))
-    absent: dict[int, list[Mention]] = defaultdict(list)
-    for mention in mentions:
-        if mention.is_absent:
-            absent[mention.condition_id].append(mention)
+    for pk, condition_id, ticked_id, feature_id, is_absent in rows:
+        if feature_id not in names:
+            continue  # an unpublished feature explains nothing
+        if is_absent:
+            absent[condition_id].setdefault(ticked_id, pk)
         else:
-            positive[mention.condition_id][mention.ticked_id].append(mention)
-    conditions = Condition.objects.in_bulk(condition_ids)
+            positive[condition_id, ticked_id].append(
+                (feature_id != ticked_id, names[feature_id], pk)
+            )
+    shown: dict[tuple[int, int], list[int]] = {}
+    totals: dict[tuple[int, int], int] = {}
+    for key, candidates in positive.items():
+        candidates.sort()
+        shown[key] = [pk for _, _, pk in candidates[:SHOWN_PER_FEATURE]]
+        totals[key] = len(candidates)
+    wanted = {pk for pks in shown.values() for pk in pks}
+    wanted.update(pk for per_ticked in absent.values() for pk in per_ticked.values())
+    mentions = (
+        Mention.objects.filter(pk__in=wanted)
+        .select_related("feature")
+        .defer(*UNSHOWN_FEATURE_FIELDS)
+        .prefetch_related("sources")
+        .in_bulk()
+    )
+    conditions = Condition.objects.only("name", "slug", "summary", "status").in_bulk(condition_ids)
     results = []
     for condition_id in condition_ids:
-        per_feature = positive[condition_id]
-        hits = []
-        for feature in features:
-            found = per_feature.get(feature.pk)
-            if found:
-                found.sort(key=lambda m: (m.feature_id != feature.pk, m.feature.name))
-                hits.append(FeatureHit(feature, found))
-        hit_ids = {hit.ticked.pk for hit in hits}
+        hits = [
+            FeatureHit(feature, [mentions[pk] for pk in shown[key]], totals[key])
+            for feature in features
+            if (key := (condition_id, feature.pk)) in shown
+        ]
         # Absent is worth saying only where no other mention covers the feature.
-        absent_here = [m for m in absent[condition_id] if m.ticked_id not in hit_ids]
-        results.append(ConditionResult(conditions[condition_id], hits, absent_here, features))
+        absent_for = {
+            ticked_id: mentions[pk]
+            for ticked_id, pk in absent[condition_id].items()
+            if (condition_id, ticked_id) not in shown
+        }
+        unique_absent = list({m.pk: m for m in absent_for.values()}.values())
+        results.append(
+            ConditionResult(conditions[condition_id], hits, unique_absent, features, absent_for)
+        )
     return results
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from conditions import content_version
 from conditions.matching import explain, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure, Mention
 from conditions.search import search_features
@@ -53,21 +56,37 @@ def _page_number(request: HttpRequest, last_page: int) -> int:
     return min(max(number, 1), max(last_page, 1))
 
 
-def _browse_groups(ticked: list[Feature]) -> list[tuple[BodySystem | None, list[Feature]]]:
-    """Curated features by body system, for ticking; already-ticked ones are listed apart."""
-    ticked_ids = {f.pk for f in ticked}
-    features = (
+class BrowseFeature(NamedTuple):
+    slug: str
+    name: str
+    plain_name: str
+
+
+@functools.lru_cache(maxsize=4)
+def _curated_by_system(version: str) -> list[tuple[str, list[BrowseFeature]]]:
+    """Curated features grouped by body system, built once per content version."""
+    rows = (
         Feature.objects.tickable()
         .filter(origin="curated")
-        .exclude(pk__in=ticked_ids)
-        .select_related("body_system")
         .order_by("body_system__order", "body_system__name", "plain_name", "name")
+        .values_list("body_system__plain_name", "body_system__name", "slug", "name", "plain_name")
     )
-    groups: dict[int | None, tuple[BodySystem | None, list[Feature]]] = {}
-    for feature in features:
-        key = feature.body_system_id
-        groups.setdefault(key, (feature.body_system, []))[1].append(feature)
-    return list(groups.values())
+    groups: dict[str, list[BrowseFeature]] = {}
+    for system_plain, system_name, slug, name, plain_name in rows:
+        system = system_plain or system_name or "Other"
+        groups.setdefault(system, []).append(BrowseFeature(slug, name, plain_name))
+    return list(groups.items())
+
+
+def _browse_groups(ticked: list[Feature]) -> list[tuple[str, list[BrowseFeature]]]:
+    """Curated features to tick, by body system; already-ticked ones are listed apart."""
+    ticked_slugs = {f.slug for f in ticked}
+    groups = []
+    for system, features in _curated_by_system(content_version.current()):
+        left = [f for f in features if f.slug not in ticked_slugs]
+        if left:
+            groups.append((system, left))
+    return groups
 
 
 @require_GET
@@ -76,7 +95,8 @@ def _browse_groups(ticked: list[Feature]) -> list[tuple[BodySystem | None, list[
 def explore(request: HttpRequest) -> HttpResponse:
     values = _params(request, "feature")
     query = _param(request, "q")
-    template = "explorer/explore.html#results" if _is_partial(request) else "explorer/explore.html"
+    partial = _is_partial(request)
+    template = "explorer/explore.html#results" if partial else "explorer/explore.html"
     if len(values) > settings.EXPLORER_MAX_FEATURES:
         context = {
             "error": (
@@ -84,7 +104,7 @@ def explore(request: HttpRequest) -> HttpResponse:
                 f"{settings.EXPLORER_MAX_FEATURES} at a time: untick some and try again."
             ),
             "query": query,
-            "browse_groups": _browse_groups([]),
+            "browse_groups": [] if partial else _browse_groups([]),
             "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
         }
         return render(request, template, context, status=400)
@@ -108,7 +128,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         "page": page,
         "paginator": paginator,
         "page_query": urlencode(selected_query),
-        "browse_groups": _browse_groups(features),
+        "browse_groups": [] if partial else _browse_groups(features),
         "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
         "removal_links": [
             (f, urlencode([pair for pair in selected_query if pair[1] != f.slug])) for f in features

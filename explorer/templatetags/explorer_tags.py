@@ -3,7 +3,9 @@
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -39,7 +41,6 @@ def render_markdown(text: str) -> str:
     return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)
 
 
-@register.simple_tag
 def reference_links(references: str) -> list[tuple[str, str | None]]:
     """Split an HPO references string ("PMID:1;OMIM:2") into (label, url or None) pairs."""
     links = []
@@ -56,3 +57,121 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
             url = None
         links.append((ref, url))
     return links
+
+
+# The three snippets below appear hundreds of times on a results page; built in Python they render
+# many times faster than the equivalent {% include %}s.
+
+
+@register.simple_tag
+def feature_name(feature) -> str:
+    """Plain language first, the medical term beside it."""
+    plain = feature.plain_name
+    if plain and plain.lower() != feature.name.lower():
+        return format_html('{} <span class="term">({})</span>', capfirst(plain), feature.name)
+    return conditional_escape(feature.name)
+
+
+@register.simple_tag
+def frequency(mention) -> str:
+    """A frequency as the source records it: a shape for the band, and the words."""
+    html = mention.__dict__.get("_frequency_html")
+    if html is None:
+        html = mention._frequency_html = mark_safe(  # noqa: S308 (escaped here)
+            f'<span class="freq freq-{escape(mention.frequency_band)}">'
+            f'<span class="freq-mark" aria-hidden="true"></span>{escape(mention.frequency_label)}</span>'
+        )
+    return html
+
+
+def _link(url: str, label: str) -> str:
+    return f'<a href="{escape(url)}" rel="noopener">{escape(label)}</a>'
+
+
+@register.simple_tag
+def sources(mention) -> str:
+    """Where a mention comes from: curated sources, then the HPO annotation's own references."""
+    html = mention.__dict__.get("_sources_html")
+    if html is not None:
+        return html
+    curated = list(mention.sources.all())
+    parts = []
+    for source in curated:
+        publisher = source.publisher
+        suffix = f" ({escape(publisher)})" if publisher and publisher != source.title else ""
+        parts.append(_link(source.url, source.title) + suffix)
+    if mention.references:
+        links = ", ".join(
+            _link(url, label) if url else escape(label)
+            for label, url in reference_links(mention.references)
+        )
+        evidence = f" ({escape(mention.evidence)})" if mention.evidence else ""
+        parts.append(f"HPO annotation{evidence}: {links}")
+    if parts:
+        label = "Sources" if len(curated) > 1 else "Source"
+        html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
+    else:
+        html = '<span class="sources">Source: not recorded</span>'
+    mention._sources_html = mark_safe(html)  # noqa: S308 (every value escaped above)
+    return mention._sources_html
+
+
+def _plain_first(feature) -> str:
+    name = feature.plain_name or feature.name
+    return escape(capfirst(name))
+
+
+ABSENT_CELL = mark_safe(
+    '<span class="freq freq-absent"><span class="freq-mark" aria-hidden="true"></span>'
+    "Documented absent</span>"
+)
+NOT_MENTIONED_CELL = mark_safe(
+    '<span class="freq freq-none"><span class="freq-mark" aria-hidden="true"></span>'
+    "Not mentioned</span>"
+)
+
+
+@register.simple_tag
+def grid_cell(hit, absent) -> str:
+    """One comparison-grid cell: the frequency (through a more specific feature if need be)."""
+    if hit is None:
+        return ABSENT_CELL if absent else NOT_MENTIONED_CELL
+    if hit.exact:
+        return frequency(hit.exact)
+    first = hit.via[0]
+    via = escape(first.feature.plain_name or first.feature.name)
+    return mark_safe(f'{frequency(first)} <span class="via-note">via {via}</span>')  # noqa: S308
+
+
+@register.simple_tag
+def hit_item(hit, condition) -> str:
+    """One ticked feature in a result: its frequency and sources, exactly or more specifically."""
+    ticked = hit.ticked
+    parts = [f"<li><strong>{_plain_first(ticked)}</strong>"]
+    if ticked.plain_name:
+        parts.append(f' <span class="term">({escape(ticked.name)})</span>')
+    exact = hit.exact
+    if exact:
+        parts.append(f": {frequency(exact)}. {sources(exact)}")
+    via = hit.via
+    if via:
+        also = "Also m" if exact else "M"
+        plural = "s" if hit.via_total != 1 else ""
+        parts.append(
+            f'<p class="via">{also}entioned through more specific feature{plural}:</p>'
+            '<ul class="via-list" role="list">'
+        )
+        for mention in via:
+            feature = mention.feature
+            parts.append(
+                f'<li><a href="{escape(feature.get_absolute_url())}">{feature_name(feature)}</a>: '
+                f"{frequency(mention)}. {sources(mention)}</li>"
+            )
+        if hit.not_shown:
+            parts.append(
+                f'<li><a href="{escape(condition.get_absolute_url())}">and {hit.not_shown} more '
+                "on the condition's page</a></li>"
+            )
+        parts.append("</ul>")
+    parts.append("</li>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)

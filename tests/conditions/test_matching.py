@@ -90,3 +90,21 @@ def test_resolve_accepts_slugs_hpo_ids_and_aliases_and_names_unknowns(ontology):
 
     assert resolved.features == [purpura, organomegaly, hepatomegaly]
     assert resolved.unknown == ["nonsense", "HP:0000006"]
+
+
+def test_a_broad_feature_shows_a_few_specific_mentions_and_counts_the_rest(ontology):
+    organomegaly, hepatomegaly, _, _ = ontology
+    condition = ConditionFactory()
+    MentionFactory(condition=condition, feature=hepatomegaly)
+    for name in ["Splenomegaly", "Nephromegaly", "Cardiomegaly", "Thyromegaly", "Adrenomegaly"]:
+        MentionFactory(
+            condition=condition, feature=FeatureFactory(name=name, parents=[organomegaly])
+        )
+
+    [result] = explain([condition.pk], [organomegaly])
+
+    [hit] = result.hits
+    assert hit.total == hit.via_total == 6
+    # Alphabetical among the more specific ones; the condition page lists the rest.
+    assert [m.feature.name for m in hit.mentions] == ["Adrenomegaly", "Cardiomegaly"]
+    assert hit.not_shown == 4
