@@ -613,6 +613,7 @@ class HpoRelease(models.Model):
     class Meta:
         ordering = ["-imported_at"]
         get_latest_by = "imported_at"
+        verbose_name = "HPO release"
 
     def __str__(self) -> str:
         return f"HPO {self.version}"
