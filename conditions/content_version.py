@@ -6,13 +6,19 @@ uses, and a bump made inside an edit's transaction becomes visible together with
 
 import secrets
 
+from django.db import connection
 from django.db.models import F
 
 from .models import ContentVersion
 
+# Read on every request: a raw query costs a fraction of an ORM one, and matching itself is fast.
+CURRENT_SQL = f"SELECT number, stamp FROM {ContentVersion._meta.db_table} WHERE id = 1"
+
 
 def current() -> str:
-    row = ContentVersion.objects.filter(pk=1).values_list("number", "stamp").first()
+    with connection.cursor() as cursor:
+        cursor.execute(CURRENT_SQL)
+        row = cursor.fetchone()
     return f"{row[0]}-{row[1]}" if row else "0"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count
 
@@ -31,11 +32,11 @@ class FeatureHit:
     mentions: list[Mention]  # shown: the exact feature first, then more specific ones by name
     total: int = 0  # mentions covering the feature in all, shown or not
 
-    @property
+    @cached_property
     def exact(self) -> Mention | None:
         return next((m for m in self.mentions if m.feature_id == self.ticked.pk), None)
 
-    @property
+    @cached_property
     def via(self) -> list[Mention]:
         return [m for m in self.mentions if m.feature_id != self.ticked.pk]
 
@@ -67,11 +68,16 @@ class ConditionResult:
         return [f for f in self.ticked if f.pk not in hit_ids and f.pk not in self.absent_for]
 
     def hit_for(self, feature: Feature) -> FeatureHit | None:
-        return next((hit for hit in self.hits if hit.ticked.pk == feature.pk), None)
+        return self._hits_by_feature.get(feature.pk)
+
+    @cached_property
+    def _hits_by_feature(self) -> dict[int, FeatureHit]:
+        return {hit.ticked.pk: hit for hit in self.hits}
 
     def cells(self) -> list[tuple[Feature, FeatureHit | None, Mention | None]]:
         """One grid cell per ticked feature: the hit, or the absent-mention, or neither."""
-        return [(f, self.hit_for(f), self.absent_for.get(f.pk)) for f in self.ticked]
+        hits = self._hits_by_feature
+        return [(f, hits.get(f.pk), self.absent_for.get(f.pk)) for f in self.ticked]
 
 
 @dataclass(frozen=True)
