@@ -49,3 +49,16 @@ def test_non_phenotype_terms_and_empty_queries_find_nothing(features):
     assert names("inheritance") == []
     assert names("  ") == []
     assert names("zzzzzz") == []
+
+
+def test_a_single_letter_suggests_nothing_yet(features):
+    assert names("p") == []
+    assert names("p o l") == []
+    assert names("po") == ["Polyneuropathy"]
+
+
+def test_index_follows_edits(features):
+    purpura = features[0]
+    assert names("petechia") == []
+    SynonymFactory(feature=purpura, text="petechiae")
+    assert names("petechia") == ["Purpura"]
