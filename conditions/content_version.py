@@ -5,6 +5,8 @@ uses, and a bump made inside an edit's transaction becomes visible together with
 """
 
 import secrets
+import threading
+from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import F
@@ -26,3 +28,25 @@ def bump() -> None:
     stamp = secrets.token_hex(8)
     if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, stamp=stamp):
         ContentVersion.objects.get_or_create(pk=1, defaults={"stamp": stamp})
+
+
+class PerVersion[T]:
+    """One object per process, built from the content and rebuilt after any content change.
+
+    `build(version)` makes it; concurrent requests in one process share a single rebuild.
+    """
+
+    def __init__(self, build: Callable[[str], T]):
+        self._build = build
+        self._lock = threading.Lock()
+        self._built: tuple[str, T] | None = None
+
+    def get(self) -> T:
+        version = current()
+        built = self._built
+        if built is not None and built[0] == version:
+            return built[1]
+        with self._lock:
+            if self._built is None or self._built[0] != version:
+                self._built = (version, self._build(version))
+            return self._built[1]

@@ -9,7 +9,6 @@ admin edits and imports show at once; each process keeps its own copy.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,9 +16,6 @@ import numpy as np
 
 from . import content_version
 from .models import Condition, FeatureClosure, Mention
-
-_lock = threading.Lock()
-_current: MatchIndex | None = None
 
 
 @dataclass(frozen=True)
@@ -136,17 +132,12 @@ class MatchIndex:
         )
 
 
+_current = content_version.PerVersion(MatchIndex.build)
+
+
 def current_index() -> MatchIndex:
     """The index for the current content, rebuilt (once per process) after any change."""
-    global _current
-    version = content_version.current()
-    index = _current
-    if index is not None and index.version == version:
-        return index
-    with _lock:
-        if _current is None or _current.version != version:
-            _current = MatchIndex.build(version)
-        return _current
+    return _current.get()
 
 
 def rank(feature_ids: Sequence[int]) -> Ranking:

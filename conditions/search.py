@@ -12,7 +12,6 @@ tens of thousands of LIKE '%…%' comparisons per keystroke would not be fast en
 from __future__ import annotations
 
 import difflib
-import threading
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -104,20 +103,11 @@ def _entry(feature_id: int, feature_name: str, text: str, lay: bool) -> _Entry:
     return _Entry(feature_id, feature_name, text, norm, tuple(norm.split()), lay)
 
 
-_lock = threading.Lock()
-_current: SearchIndex | None = None
+_current = content_version.PerVersion(SearchIndex.build)
 
 
 def current_index() -> SearchIndex:
-    global _current
-    version = content_version.current()
-    index = _current
-    if index is not None and index.version == version:
-        return index
-    with _lock:
-        if _current is None or _current.version != version:
-            _current = SearchIndex.build(version)
-        return _current
+    return _current.get()
 
 
 def search_features(query: str, limit: int = 10) -> list[FeatureMatch]:

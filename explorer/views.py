@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -62,9 +61,8 @@ class BrowseFeature(NamedTuple):
     plain_name: str
 
 
-@functools.lru_cache(maxsize=4)
-def _curated_by_system(version: str) -> list[tuple[str, list[BrowseFeature]]]:
-    """Curated features grouped by body system, built once per content version."""
+def _build_curated_by_system(version: str) -> list[tuple[str, list[BrowseFeature]]]:
+    """Curated features grouped by body system (built once per content version, below)."""
     rows = (
         Feature.objects.tickable()
         .filter(origin="curated")
@@ -78,11 +76,14 @@ def _curated_by_system(version: str) -> list[tuple[str, list[BrowseFeature]]]:
     return list(groups.items())
 
 
+_curated_by_system = content_version.PerVersion(_build_curated_by_system)
+
+
 def _browse_groups(ticked: list[Feature]) -> list[tuple[str, list[BrowseFeature]]]:
     """Curated features to tick, by body system; already-ticked ones are listed apart."""
     ticked_slugs = {f.slug for f in ticked}
     groups = []
-    for system, features in _curated_by_system(content_version.current()):
+    for system, features in _curated_by_system.get():
         left = [f for f in features if f.slug not in ticked_slugs]
         if left:
             groups.append((system, left))
