@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Value
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -230,7 +230,7 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Feature.objects.published()
         .select_related("body_system")
         .prefetch_related(
-            Prefetch("synonyms"),
+            "synonyms",
         ),
         slug=slug,
     )
