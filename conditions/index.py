@@ -1,21 +1,24 @@
-"""An in-process index for ranking conditions by the ticked features they mention.
+"""An in-process index for ranking conditions by the ticked features they mention, and for
+finding the mentions that explain each result.
 
 For every feature it holds the sorted positions of the published conditions whose sources mention
 that feature or anything more specific (the true path rule), documented-absent mentions excluded.
 Positions follow condition name order, so ranking k features is one bincount and a stable sort,
-with no database round trip. The index is rebuilt whenever the content version changes, so
-admin edits and imports show at once; each process keeps its own copy.
+with no database round trip. It also holds each condition's mentions and the is_a closure, so a
+page of results finds its explaining mentions without scanning the database either. The index is
+rebuilt whenever the content version changes, so admin edits and imports show at once; each
+process keeps its own copy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import content_version
-from .models import Condition, FeatureClosure, Mention
+from .models import Condition, Feature, FeatureClosure, Mention
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,39 @@ class Ranking:
 EMPTY = Ranking(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
 
 
+@dataclass
+class Evidence:
+    """Which mentions explain a page of results, by (condition id, ticked feature id).
+
+    `shown` lists the first mentions covering the pair (the ticked feature's own mention first,
+    then more specific ones by feature name); `totals` counts all that cover it. `absent` names one
+    documented-absent mention at or below the ticked feature, for pairs nothing else covers.
+    """
+
+    shown: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    totals: dict[tuple[int, int], int] = field(default_factory=dict)
+    absent: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    @property
+    def mention_ids(self) -> set[int]:
+        wanted = {pk for pks in self.shown.values() for pk in pks}
+        wanted.update(self.absent.values())
+        return wanted
+
+
+def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices starts[i] .. starts[i] + lengths[i] - 1 for every i, concatenated, no loop."""
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+
+
+def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal values begins in a sorted array."""
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+
+
 class MatchIndex:
     def __init__(
         self,
@@ -53,12 +89,14 @@ class MatchIndex:
         keys: np.ndarray,
         offsets: np.ndarray,
         positions: np.ndarray,
+        mentions: MentionTable,
     ):
         self.version = version
         self.condition_ids = condition_ids  # position -> condition id, in name order
         self._keys = keys  # sorted feature ids that have at least one condition
         self._offsets = offsets  # positions[offsets[i]:offsets[i+1]] belong to keys[i]
         self._positions = positions
+        self.mentions = mentions
 
     @classmethod
     def build(cls, version: str) -> MatchIndex:
@@ -69,34 +107,32 @@ class MatchIndex:
         position_of = np.full(int(condition_ids.max(initial=0)) + 1, -1, dtype=np.int64)
         position_of[condition_ids] = np.arange(len(condition_ids))
 
-        pairs = np.array(
-            Mention.objects.filter(is_absent=False, feature__is_published=True)
-            .values_list("feature_id", "condition_id")
+        rows = np.array(
+            Mention.objects.filter(feature__is_published=True)
+            .values_list("pk", "feature_id", "condition_id", "is_absent")
             .order_by(),
             dtype=np.int64,
-        ).reshape(-1, 2)
-        mention_features = pairs[:, 0]
-        condition_ids_of_mentions = pairs[:, 1]
-        in_range = condition_ids_of_mentions < len(position_of)
-        mention_positions = np.full(len(pairs), -1, dtype=np.int64)
-        mention_positions[in_range] = position_of[condition_ids_of_mentions[in_range]]
-        keep = mention_positions >= 0  # published conditions only
-        mention_features, mention_positions = mention_features[keep], mention_positions[keep]
-
-        # Each mention counts for every ancestor of its feature: expand through the closure table.
+        ).reshape(-1, 4)
+        in_range = rows[:, 2] < len(position_of)
+        mention_positions = np.full(len(rows), -1, dtype=np.int64)
+        mention_positions[in_range] = position_of[rows[in_range, 2]]
+        on_published = mention_positions >= 0
+        rows, mention_positions = rows[on_published], mention_positions[on_published]
         closure = np.array(
             FeatureClosure.objects.values_list("descendant_id", "ancestor_id").order_by(),
             dtype=np.int64,
         ).reshape(-1, 2)
+        mentions = MentionTable.build(rows, mention_positions, len(condition_ids), closure)
+
+        # Each mention counts for every ancestor of its feature: expand through the closure table.
+        present = rows[:, 3] == 0
+        mention_features, mention_positions = rows[present, 1], mention_positions[present]
         closure = closure[np.argsort(closure[:, 0], kind="stable")]
         starts = np.searchsorted(closure[:, 0], mention_features, side="left")
         ends = np.searchsorted(closure[:, 0], mention_features, side="right")
         lengths = ends - starts
         repeat_positions = np.repeat(mention_positions, lengths)
-        # Indices into the closure for each (mention, ancestor) pair, without a Python loop.
-        run_starts = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        closure_rows = run_starts + np.arange(int(lengths.sum()))
-        ancestors = closure[closure_rows, 1]
+        ancestors = closure[_runs(starts, lengths), 1]
 
         width = np.int64(len(condition_ids) + 1)
         combined = np.unique(ancestors * width + repeat_positions)  # sorted, duplicates gone
@@ -104,7 +140,7 @@ class MatchIndex:
         positions = (combined % width).astype(np.int32)
         keys, first = np.unique(feature_of, return_index=True)
         offsets = np.append(first, len(positions)).astype(np.int64)
-        return cls(version, condition_ids, keys, offsets, positions)
+        return cls(version, condition_ids, keys, offsets, positions, mentions)
 
     def positions_for(self, feature_id: int) -> np.ndarray:
         i = int(np.searchsorted(self._keys, feature_id))
@@ -125,11 +161,135 @@ class MatchIndex:
         ordered = hit[order]
         return Ranking(self.condition_ids[ordered], counts[ordered].astype(np.int32))
 
+    def evidence(
+        self, condition_ids: Sequence[int], ticked_ids: Sequence[int], per_feature: int
+    ) -> Evidence:
+        """The mentions that explain `condition_ids` (a page) for the ticked features."""
+        evidence = Evidence()
+        if not len(condition_ids) or not len(ticked_ids):
+            return evidence
+        ids = np.asarray(condition_ids, dtype=np.int64)
+        ids = ids[ids < len(self._position_of)]
+        positions = self._position_of[ids]
+        ids, positions = ids[positions >= 0], positions[positions >= 0]
+        self.mentions.explain(
+            ids, positions, list(dict.fromkeys(ticked_ids)), per_feature, evidence
+        )
+        return evidence
+
+    @property
+    def _position_of(self) -> np.ndarray:
+        return self.mentions.position_of
+
     @property
     def nbytes(self) -> int:
-        return sum(
-            a.nbytes for a in (self.condition_ids, self._keys, self._offsets, self._positions)
+        arrays = (self.condition_ids, self._keys, self._offsets, self._positions)
+        return sum(a.nbytes for a in arrays) + self.mentions.nbytes
+
+
+class MentionTable:
+    """Every mention of a published feature on a published condition, grouped by condition, with
+    the is_a closure by ancestor and each feature's place in name order."""
+
+    def __init__(self, **arrays: np.ndarray):
+        self.position_of = arrays["position_of"]  # condition id -> position, or -1
+        self.offsets = arrays["offsets"]  # position -> its mentions' range below
+        self.mention_ids = arrays["mention_ids"]
+        self.features = arrays["features"]
+        self.absent = arrays["absent"]
+        self.below_keys = arrays["below_keys"]  # sorted ancestor ids
+        self.below_offsets = arrays["below_offsets"]
+        self.below = arrays["below"]  # descendants (the feature itself included) per ancestor
+        self.name_rank = arrays["name_rank"]  # feature id -> place in name order
+
+    @classmethod
+    def build(
+        cls, rows: np.ndarray, positions: np.ndarray, condition_count: int, closure: np.ndarray
+    ) -> MentionTable:
+        position_of = np.full(int(rows[:, 2].max(initial=0)) + 1, -1, dtype=np.int64)
+        position_of[rows[:, 2]] = positions
+        order = np.argsort(positions, kind="stable")
+        counts = np.bincount(positions, minlength=condition_count)
+        by_ancestor = closure[np.lexsort((closure[:, 0], closure[:, 1]))]
+        below_keys, first = np.unique(by_ancestor[:, 1], return_index=True)
+        feature_ids = np.fromiter(
+            Feature.objects.order_by("name", "pk").values_list("pk", flat=True), dtype=np.int64
         )
+        name_rank = np.zeros(int(feature_ids.max(initial=0)) + 1, dtype=np.int32)
+        name_rank[feature_ids] = np.arange(len(feature_ids), dtype=np.int32)
+        return cls(
+            position_of=position_of,
+            offsets=np.r_[0, np.cumsum(counts)].astype(np.int64),
+            mention_ids=rows[order, 0],
+            features=rows[order, 1].astype(np.int32),
+            absent=rows[order, 3].astype(bool),
+            below_keys=below_keys,
+            below_offsets=np.append(first, len(by_ancestor)).astype(np.int64),
+            below=by_ancestor[:, 0].astype(np.int32),
+            name_rank=name_rank,
+        )
+
+    def descendants(self, feature_id: int) -> np.ndarray:
+        i = int(np.searchsorted(self.below_keys, feature_id))
+        if i == len(self.below_keys) or self.below_keys[i] != feature_id:
+            return self.below[:0]
+        return self.below[self.below_offsets[i] : self.below_offsets[i + 1]]
+
+    def explain(
+        self,
+        condition_ids: np.ndarray,
+        positions: np.ndarray,
+        ticked_ids: list[int],
+        per_feature: int,
+        evidence: Evidence,
+    ) -> None:
+        starts = self.offsets[positions]
+        lengths = self.offsets[positions + 1] - starts
+        rows = _runs(starts, lengths)
+        if not len(rows):
+            return
+        owner = np.repeat(condition_ids, lengths)  # condition id of each row
+        features = self.features[rows]
+        absent = self.absent[rows]
+        mention_ids = self.mention_ids[rows]
+        name_rank = self.name_rank[features].astype(np.int64)
+        # Sort key within a condition: the ticked feature's own mention, then by feature name.
+        span = np.int64(len(self.name_rank) + 1)
+        covered_by = np.zeros(len(self.name_rank), dtype=bool)
+        for ticked in ticked_ids:
+            below = self.descendants(ticked)
+            below = below[below < len(covered_by)]
+            if not len(below):
+                continue
+            covered_by[below] = True
+            hit = np.flatnonzero(covered_by[features])
+            covered_by[below] = False
+            if not len(hit):
+                continue
+            key = (features[hit] != ticked) * span + name_rank[hit]
+            hit = hit[np.lexsort((key, owner[hit]))]  # by condition, then by the key
+            for rows_of, target in ((hit[~absent[hit]], "shown"), (hit[absent[hit]], "absent")):
+                if not len(rows_of):
+                    continue
+                owners = owner[rows_of]
+                firsts = _group_starts(owners)
+                ends = np.append(firsts[1:], len(rows_of))
+                ordered_ids = mention_ids[rows_of].tolist()
+                for condition_id, first, end in zip(
+                    owners[firsts].tolist(), firsts.tolist(), ends.tolist(), strict=True
+                ):
+                    if target == "shown":
+                        shown = ordered_ids[first : min(end, first + per_feature)]
+                        evidence.shown[condition_id, ticked] = shown
+                        evidence.totals[condition_id, ticked] = end - first
+                    else:
+                        evidence.absent[condition_id, ticked] = ordered_ids[first]
+        for key in evidence.shown.keys() & evidence.absent.keys():
+            del evidence.absent[key]  # absence is worth saying only where nothing else covers
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in vars(self).values())
 
 
 _current = content_version.PerVersion(MatchIndex.build)

@@ -9,19 +9,98 @@ not a likelihood.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Count
 
 from . import index
 from .index import Ranking
-from .models import Condition, Feature, FeatureAlias, FeatureClosure, Mention
+from .models import (
+    Condition,
+    Feature,
+    FeatureAlias,
+    Mention,
+    frequency_band,
+    frequency_label,
+    slug_url,
+)
 
 # A results page shows, per ticked feature, the exact mention and the first more specific one;
 # the condition's page lists the rest.
 SHOWN_PER_FEATURE = 2
+
+
+class FeatureSummary(NamedTuple):
+    """What a results page shows of a feature that explains a hit."""
+
+    pk: int
+    name: str
+    plain_name: str
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return slug_url("explorer:feature", self.slug)
+
+
+class SourceSummary(NamedTuple):
+    title: str
+    url: str
+    publisher: str
+
+
+class ConditionSummary(NamedTuple):
+    pk: int
+    name: str
+    slug: str
+    summary: str
+
+    def get_absolute_url(self) -> str:
+        return slug_url("explorer:condition", self.slug)
+
+
+class MentionSummary:
+    """What a results page shows of a mention: loaded as plain rows, since a broad query's page
+    explains itself with up to a thousand of them and model instances would cost more than the
+    rest of the page. Same frequency wording as `Mention`."""
+
+    __slots__ = (
+        "pk",
+        "feature",
+        "feature_id",
+        "is_absent",
+        "frequency_kind",
+        "frequency_label",
+        "frequency_band",
+        "references",
+        "evidence",
+        "sources",
+        "html",
+    )
+
+    def __init__(self, row: tuple, sources: tuple[SourceSummary, ...]):
+        (pk, feature_id, name, plain_name, slug, is_absent, kind, category, n, m, percent) = row[
+            :11
+        ]
+        self.pk = pk
+        self.feature_id = feature_id
+        self.feature = FeatureSummary(feature_id, name, plain_name, slug)
+        self.is_absent = is_absent
+        self.frequency_kind = kind
+        self.frequency_label = frequency_label(kind, category, n, m, percent)
+        self.frequency_band = frequency_band(is_absent, kind, category, n, m, percent)
+        self.references, self.evidence = row[11:13]
+        self.sources = sources
+        self.html: dict[str, str] = {}  # fragments the templates render once per request
+
+    def cited_sources(self) -> tuple[SourceSummary, ...]:
+        return self.sources
+
+    def __repr__(self) -> str:
+        return f"<MentionSummary {self.pk}: {self.feature.name}>"
 
 
 @dataclass
@@ -29,15 +108,15 @@ class FeatureHit:
     """How one result mentions one ticked feature."""
 
     ticked: Feature
-    mentions: list[Mention]  # shown: the exact feature first, then more specific ones by name
+    mentions: list[MentionSummary]  # shown: the exact feature first, then more specific by name
     total: int = 0  # mentions covering the feature in all, shown or not
 
     @cached_property
-    def exact(self) -> Mention | None:
+    def exact(self) -> MentionSummary | None:
         return next((m for m in self.mentions if m.feature_id == self.ticked.pk), None)
 
     @cached_property
-    def via(self) -> list[Mention]:
+    def via(self) -> list[MentionSummary]:
         return [m for m in self.mentions if m.feature_id != self.ticked.pk]
 
     @property
@@ -52,11 +131,11 @@ class FeatureHit:
 
 @dataclass
 class ConditionResult:
-    condition: Condition
+    condition: ConditionSummary
     hits: list[FeatureHit]  # in the order the features were ticked
-    absent: list[Mention] = field(default_factory=list)  # documented absent, each once
+    absent: list[MentionSummary] = field(default_factory=list)  # documented absent, each once
     ticked: Sequence[Feature] = ()
-    absent_for: dict[int, Mention] = field(default_factory=dict)  # ticked id -> absent mention
+    absent_for: dict[int, MentionSummary] = field(default_factory=dict)  # ticked id -> mention
 
     @property
     def matched_count(self) -> int:
@@ -74,7 +153,7 @@ class ConditionResult:
     def _hits_by_feature(self) -> dict[int, FeatureHit]:
         return {hit.ticked.pk: hit for hit in self.hits}
 
-    def cells(self) -> list[tuple[Feature, FeatureHit | None, Mention | None]]:
+    def cells(self) -> list[tuple[Feature, FeatureHit | None, MentionSummary | None]]:
         """One grid cell per ticked feature: the hit, or the absent-mention, or neither."""
         hits = self._hits_by_feature
         return [(f, hits.get(f.pk), self.absent_for.get(f.pk)) for f in self.ticked]
@@ -141,113 +220,81 @@ def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
     return list(rows)
 
 
-# Below this many features under the ticked ones, start from them; above, from the page's conditions.
-NARROW_DESCENDANTS = 2000
+MENTION_COLUMNS = (
+    "pk",
+    "feature_id",
+    "feature__name",
+    "feature__plain_name",
+    "feature__slug",
+    "is_absent",
+    "frequency_kind",
+    "frequency_category",
+    "numerator",
+    "denominator",
+    "percent",
+    "references",
+    "evidence",
+)
 
 
-def _covering_mentions(condition_ids: Sequence[int], ticked_ids: list[int]) -> list[tuple]:
-    """(mention pk, condition id, ticked id, feature id, is_absent) for every mention of the given
-    conditions whose feature is a ticked one or below it.
+def _in_batches(ids: Collection[int]) -> Iterator[list[int]]:
+    """SQLite limits the parameters of one statement; batching keeps any page within it."""
+    size = connection.features.max_query_params or len(ids) or 1
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
-    Both directions use an index; which is cheaper depends on how broad the ticked features are.
-    """
-    below = FeatureClosure.objects.filter(ancestor_id__in=ticked_ids)
-    if below.count() <= NARROW_DESCENDANTS:
-        return list(
-            Mention.objects.filter(
-                condition_id__in=condition_ids, feature__ancestor_links__ancestor_id__in=ticked_ids
-            )
-            .values_list(
-                "pk",
-                "condition_id",
-                "feature__ancestor_links__ancestor_id",
-                "feature_id",
-                "is_absent",
-            )
+
+def mention_summaries(mention_ids: Collection[int]) -> dict[int, MentionSummary]:
+    """The mentions a page shows, with their features and sources, in two queries."""
+    cited: dict[int, list[SourceSummary]] = defaultdict(list)
+    rows = []
+    for batch in _in_batches(mention_ids):
+        through = Mention.sources.through.objects.filter(mention_id__in=batch)
+        for mention_id, *source in through.order_by("mention_id", "source__title").values_list(
+            "mention_id", "source__title", "source__url", "source__publisher"
+        ):
+            cited[mention_id].append(SourceSummary(*source))
+        rows.extend(
+            Mention.objects.filter(pk__in=batch, feature__is_published=True)
             .order_by()
+            .values_list(*MENTION_COLUMNS)
         )
-    page = list(
-        Mention.objects.filter(condition_id__in=condition_ids)
-        .values_list("pk", "condition_id", "feature_id", "is_absent")
-        .order_by()
-    )
-    covers: dict[int, list[int]] = defaultdict(list)  # feature id -> ticked ids it falls under
-    for descendant, ancestor in FeatureClosure.objects.filter(
-        descendant_id__in={row[2] for row in page}, ancestor_id__in=ticked_ids
-    ).values_list("descendant_id", "ancestor_id"):
-        covers[descendant].append(ancestor)
-    return [
-        (pk, condition_id, ticked_id, feature_id, is_absent)
-        for pk, condition_id, feature_id, is_absent in page
-        for ticked_id in covers.get(feature_id, ())
-    ]
-
-
-# Columns a results page never shows: skipping them keeps loading a page of mentions cheap.
-UNSHOWN_FEATURE_FIELDS = [
-    "feature__definition",
-    "feature__description",
-    "feature__search_text",
-    "feature__illustration",
-    "feature__illustration_alt",
-    "feature__illustration_credit",
-]
+    return {row[0]: MentionSummary(row, tuple(cited.get(row[0], ()))) for row in rows}
 
 
 def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[ConditionResult]:
     """Explanations for the given conditions (one page), in the order of `condition_ids`.
 
-    A broad ticked feature can be covered by dozens of a condition's mentions; only the ones shown
-    (SHOWN_PER_FEATURE) are loaded in full, with their sources.
+    The index picks the mentions that explain each result; a broad ticked feature can be covered by
+    dozens of a condition's mentions, so only the ones shown (SHOWN_PER_FEATURE) are loaded.
     """
     if not condition_ids or not features:
         return []
-    by_id = {f.pk: f for f in features}
-    positive: dict[tuple[int, int], list[tuple[bool, str, int]]] = defaultdict(list)
-    absent: dict[int, dict[int, int]] = defaultdict(dict)  # condition -> ticked id -> mention pk
-    rows = _covering_mentions(condition_ids, list(by_id))
-    names = dict(
-        Feature.objects.filter(pk__in={row[3] for row in rows}, is_published=True).values_list(
-            "pk", "name"
-        )
+    evidence = index.current_index().evidence(
+        condition_ids, [f.pk for f in features], SHOWN_PER_FEATURE
     )
-    for pk, condition_id, ticked_id, feature_id, is_absent in rows:
-        if feature_id not in names:
-            continue  # an unpublished feature explains nothing
-        if is_absent:
-            absent[condition_id].setdefault(ticked_id, pk)
-        else:
-            positive[condition_id, ticked_id].append(
-                (feature_id != ticked_id, names[feature_id], pk)
-            )
-    shown: dict[tuple[int, int], list[int]] = {}
-    totals: dict[tuple[int, int], int] = {}
-    for key, candidates in positive.items():
-        candidates.sort()
-        shown[key] = [pk for _, _, pk in candidates[:SHOWN_PER_FEATURE]]
-        totals[key] = len(candidates)
-    wanted = {pk for pks in shown.values() for pk in pks}
-    wanted.update(pk for per_ticked in absent.values() for pk in per_ticked.values())
-    mentions = (
-        Mention.objects.filter(pk__in=wanted)
-        .select_related("feature")
-        .defer(*UNSHOWN_FEATURE_FIELDS)
-        .prefetch_related("sources")
-        .in_bulk()
-    )
-    conditions = Condition.objects.only("name", "slug", "summary", "status").in_bulk(condition_ids)
+    mentions = mention_summaries(evidence.mention_ids)
+    conditions = {
+        row[0]: ConditionSummary(*row)
+        for row in Condition.objects.filter(pk__in=condition_ids)
+        .order_by()
+        .values_list("pk", "name", "slug", "summary")
+    }
     results = []
     for condition_id in condition_ids:
-        hits = [
-            FeatureHit(feature, [mentions[pk] for pk in shown[key]], totals[key])
-            for feature in features
-            if (key := (condition_id, feature.pk)) in shown
-        ]
-        # Absent is worth saying only where no other mention covers the feature.
+        if condition_id not in conditions:
+            continue  # deleted since the ranking was made
+        hits = []
+        for feature in features:
+            key = (condition_id, feature.pk)
+            shown = [mentions[pk] for pk in evidence.shown.get(key, ()) if pk in mentions]
+            if shown:
+                hits.append(FeatureHit(feature, shown, evidence.totals[key]))
         absent_for = {
-            ticked_id: mentions[pk]
-            for ticked_id, pk in absent[condition_id].items()
-            if (condition_id, ticked_id) not in shown
+            feature.pk: mentions[pk]
+            for feature in features
+            if (pk := evidence.absent.get((condition_id, feature.pk))) in mentions
         }
         unique_absent = list({m.pk: m for m in absent_for.values()}.values())
         results.append(
@@ -263,6 +310,8 @@ def ranked(features: Sequence[Feature]) -> Ranking:
 
 __all__ = [
     "ConditionResult",
+    "MentionSummary",
+    "mention_summaries",
     "ranked",
     "FeatureHit",
     "ResolvedFeatures",

@@ -562,41 +562,67 @@ class Mention(models.Model):
 
     @property
     def frequency_label(self) -> str:
-        """The frequency exactly as the source records it; never an implied 100%."""
-        match self.frequency_kind:
-            case self.FrequencyKind.CATEGORY:
-                return self.get_frequency_category_display()
-            case self.FrequencyKind.COUNT:
-                return f"{self.numerator} of {self.denominator} people studied"
-            case self.FrequencyKind.PERCENT:
-                return f"{self.percent.normalize():f}% of people studied"
-        return "Not recorded"
+        return frequency_label(
+            self.frequency_kind,
+            self.frequency_category,
+            self.numerator,
+            self.denominator,
+            self.percent,
+        )
 
     @property
     def frequency_band(self) -> str:
-        """A coarse band for drawing the comparison grid (shape and shade), not a probability."""
-        if self.is_absent:
-            return "absent"
-        share = None
-        match self.frequency_kind:
-            case self.FrequencyKind.CATEGORY:
-                return self.frequency_category
-            case self.FrequencyKind.COUNT:
-                share = self.numerator / self.denominator * 100
-            case self.FrequencyKind.PERCENT:
-                share = float(self.percent)
-        if share is None:
+        return frequency_band(
+            self.is_absent,
+            self.frequency_kind,
+            self.frequency_category,
+            self.numerator,
+            self.denominator,
+            self.percent,
+        )
+
+    def cited_sources(self) -> list[Source]:
+        return list(self.sources.all())
+
+
+CATEGORY_LABELS = dict(Mention.Category.choices)
+
+
+def frequency_label(kind, category, numerator, denominator, percent) -> str:
+    """A frequency exactly as the source records it; never an implied 100%."""
+    match kind:
+        case Mention.FrequencyKind.CATEGORY:
+            return CATEGORY_LABELS.get(category, category)
+        case Mention.FrequencyKind.COUNT:
+            return f"{numerator} of {denominator} people studied"
+        case Mention.FrequencyKind.PERCENT:
+            return f"{percent.normalize():f}% of people studied"
+    return "Not recorded"
+
+
+BAND_FLOORS = (
+    (100, "obligate"),
+    (80, "very_frequent"),
+    (30, "frequent"),
+    (5, "occasional"),
+    (0.0001, "very_rare"),
+)
+
+
+def frequency_band(is_absent, kind, category, numerator, denominator, percent) -> str:
+    """A coarse band for drawing the comparison grid (shape and shade), not a probability."""
+    if is_absent:
+        return "absent"
+    match kind:
+        case Mention.FrequencyKind.CATEGORY:
+            return category
+        case Mention.FrequencyKind.COUNT:
+            share = numerator / denominator * 100
+        case Mention.FrequencyKind.PERCENT:
+            share = float(percent)
+        case _:
             return "not_recorded"
-        for floor, band in (
-            (100, "obligate"),
-            (80, "very_frequent"),
-            (30, "frequent"),
-            (5, "occasional"),
-            (0.0001, "very_rare"),
-        ):
-            if share >= floor:
-                return band
-        return "excluded"
+    return next((band for floor, band in BAND_FLOORS if share >= floor), "excluded")
 
 
 class HpoRelease(models.Model):

@@ -70,7 +70,7 @@ def test_poems_is_listed_for_purpura_polyneuropathy_and_organomegaly(curated):
     assert [hit.ticked.slug for hit in result.hits] == ["polyneuropathy", "organomegaly"]
     for hit in result.hits:
         for mention in hit.mentions:
-            assert mention.sources.exists()
+            assert mention.cited_sources()
             assert (
                 mention.frequency_label != "Not recorded"
                 or mention.frequency_kind == "not_recorded"

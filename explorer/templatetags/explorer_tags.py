@@ -1,11 +1,11 @@
 """Template helpers for the public pages."""
 
+from html import escape
+
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 
 register = template.Library()
 
@@ -59,25 +59,43 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
     return links
 
 
-# The three snippets below appear hundreds of times on a results page; built in Python they render
-# many times faster than the equivalent {% include %}s.
+# The snippets below appear hundreds of times on a results page; built in Python they render many
+# times faster than the equivalent {% include %}s. `escape` is the standard library's: the same
+# five characters as Django's, without the lazy-string wrapper that costs more than the escaping.
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _plain_then_term(feature) -> str:
+    plain, name = feature.plain_name, feature.name
+    if plain and plain.lower() != name.lower():
+        return f'{escape(_capfirst(plain))} <span class="term">({escape(name)})</span>'
+    return escape(name)
 
 
 @register.simple_tag
 def feature_name(feature) -> str:
     """Plain language first, the medical term beside it."""
-    plain = feature.plain_name
-    if plain and plain.lower() != feature.name.lower():
-        return format_html('{} <span class="term">({})</span>', capfirst(plain), feature.name)
-    return conditional_escape(feature.name)
+    return mark_safe(_plain_then_term(feature))  # noqa: S308 (escaped above)
+
+
+def _fragments(mention) -> dict[str, str]:
+    """Per-request memo of a mention's HTML: a broad query shows one mention under many features."""
+    html = getattr(mention, "html", None)
+    if html is None:  # a model instance (the condition page)
+        html = mention.__dict__.setdefault("_html", {})
+    return html
 
 
 @register.simple_tag
 def frequency(mention) -> str:
     """A frequency as the source records it: a shape for the band, and the words."""
-    html = mention.__dict__.get("_frequency_html")
+    memo = _fragments(mention)
+    html = memo.get("frequency")
     if html is None:
-        html = mention._frequency_html = mark_safe(  # noqa: S308 (escaped here)
+        html = memo["frequency"] = mark_safe(  # noqa: S308 (escaped here)
             f'<span class="freq freq-{escape(mention.frequency_band)}">'
             f'<span class="freq-mark" aria-hidden="true"></span>{escape(mention.frequency_label)}</span>'
         )
@@ -91,10 +109,11 @@ def _link(url: str, label: str) -> str:
 @register.simple_tag
 def sources(mention) -> str:
     """Where a mention comes from: curated sources, then the HPO annotation's own references."""
-    html = mention.__dict__.get("_sources_html")
+    memo = _fragments(mention)
+    html = memo.get("sources")
     if html is not None:
         return html
-    curated = list(mention.sources.all())
+    curated = mention.cited_sources()
     parts = []
     for source in curated:
         publisher = source.publisher
@@ -112,42 +131,41 @@ def sources(mention) -> str:
         html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
     else:
         html = '<span class="sources">Source: not recorded</span>'
-    mention._sources_html = mark_safe(html)  # noqa: S308 (every value escaped above)
-    return mention._sources_html
+    html = memo["sources"] = mark_safe(html)  # noqa: S308 (every value escaped above)
+    return html
 
 
-def _plain_first(feature) -> str:
-    name = feature.plain_name or feature.name
-    return escape(capfirst(name))
-
-
-ABSENT_CELL = mark_safe(
+ABSENT_CELL = (
     '<span class="freq freq-absent"><span class="freq-mark" aria-hidden="true"></span>'
     "Documented absent</span>"
 )
-NOT_MENTIONED_CELL = mark_safe(
+NOT_MENTIONED_CELL = (
     '<span class="freq freq-none"><span class="freq-mark" aria-hidden="true"></span>'
     "Not mentioned</span>"
 )
 
 
-@register.simple_tag
-def grid_cell(hit, absent) -> str:
-    """One comparison-grid cell: the frequency (through a more specific feature if need be)."""
+def _grid_cell(hit, absent) -> str:
+    """The frequency (through a more specific feature if need be), absent, or not mentioned."""
     if hit is None:
         return ABSENT_CELL if absent else NOT_MENTIONED_CELL
     if hit.exact:
         return frequency(hit.exact)
     first = hit.via[0]
     via = escape(first.feature.plain_name or first.feature.name)
-    return mark_safe(f'{frequency(first)} <span class="via-note">via {via}</span>')  # noqa: S308
+    return f'{frequency(first)} <span class="via-note">via {via}</span>'
 
 
 @register.simple_tag
-def hit_item(hit, condition) -> str:
-    """One ticked feature in a result: its frequency and sources, exactly or more specifically."""
+def grid_cells(result) -> str:
+    """A result's row of the comparison grid, one cell per ticked feature."""
+    cells = "".join(f"<td>{_grid_cell(hit, absent)}</td>" for _, hit, absent in result.cells())
+    return mark_safe(cells)  # noqa: S308 (every value escaped)
+
+
+def _hit_item(hit, condition) -> str:
     ticked = hit.ticked
-    parts = [f"<li><strong>{_plain_first(ticked)}</strong>"]
+    parts = [f"<li><strong>{escape(_capfirst(ticked.plain_name or ticked.name))}</strong>"]
     if ticked.plain_name:
         parts.append(f' <span class="term">({escape(ticked.name)})</span>')
     exact = hit.exact
@@ -164,8 +182,8 @@ def hit_item(hit, condition) -> str:
         for mention in via:
             feature = mention.feature
             parts.append(
-                f'<li><a href="{escape(feature.get_absolute_url())}">{feature_name(feature)}</a>: '
-                f"{frequency(mention)}. {sources(mention)}</li>"
+                f'<li><a href="{escape(feature.get_absolute_url())}">{_plain_then_term(feature)}'
+                f"</a>: {frequency(mention)}. {sources(mention)}</li>"
             )
         if hit.not_shown:
             parts.append(
@@ -174,4 +192,12 @@ def hit_item(hit, condition) -> str:
             )
         parts.append("</ul>")
     parts.append("</li>")
-    return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
+    return "".join(parts)
+
+
+@register.simple_tag
+def hit_items(result) -> str:
+    """The ticked features a result mentions: each frequency and its sources, exactly or through
+    more specific features."""
+    items = "".join(_hit_item(hit, result.condition) for hit in result.hits)
+    return mark_safe(items)  # noqa: S308 (every value escaped)

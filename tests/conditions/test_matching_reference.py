@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conditions import index
-from conditions.matching import rank_conditions
+from conditions.matching import SHOWN_PER_FEATURE, explain, rank_conditions
 from conditions.models import Condition, Feature, Mention
 from tests.factories import ConditionFactory, FeatureFactory, MentionFactory
 
@@ -38,15 +38,19 @@ def worlds(draw):
     return parents, conditions, mentions, ticked
 
 
+def ancestors_in(parents, n):
+    found, stack = {n}, [n]
+    while stack:
+        for p in parents[stack.pop()]:
+            if p not in found:
+                found.add(p)
+                stack.append(p)
+    return found
+
+
 def brute_force(parents, conditions, mentions, ticked, condition_ids):
     def ancestors(n):
-        found, stack = {n}, [n]
-        while stack:
-            for p in parents[stack.pop()]:
-                if p not in found:
-                    found.add(p)
-                    stack.append(p)
-        return found
+        return ancestors_in(parents, n)
 
     rows = []
     for c, (name, published) in enumerate(conditions):
@@ -71,7 +75,8 @@ def test_index_and_sql_agree_with_brute_force(world):
     Mention.objects.all().delete()
     Condition.objects.all().delete()
     Feature.objects.all().delete()
-    features = [FeatureFactory(name=f"F{n}") for n in range(len(parents))]
+    # Names run against the numbering, so a more specific feature sorts before its ancestors.
+    features = [FeatureFactory(name=f"F{len(parents) - n:02d}") for n in range(len(parents))]
     for n, ps in parents.items():
         features[n].parents.add(*[features[p] for p in ps])
     rows = [
@@ -86,6 +91,42 @@ def test_index_and_sql_agree_with_brute_force(world):
 
     assert rank_conditions(ticked_ids) == expected
     assert index.rank(ticked_ids)[:] == expected
+
+    # Explanations: per ticked feature, the mentions covering it, its own first, then by name;
+    # a documented absence only where nothing else covers the feature.
+    page = [cid for cid, _ in expected]
+    results = explain(page, [features[t] for t in ticked])
+    got = {
+        (r.condition.pk, hit.ticked.pk): ([m.feature.pk for m in hit.mentions], hit.total)
+        for r in results
+        for hit in r.hits
+    }
+    got_absent = {
+        (r.condition.pk, ticked_id): m.feature.pk
+        for r in results
+        for ticked_id, m in r.absent_for.items()
+    }
+    want, want_absent = {}, {}
+    for c, row in enumerate(rows):
+        if row.pk not in page:
+            continue
+        for t in ticked:
+            covering = sorted(
+                (f != t, features[f].name, absent, f)
+                for mc, f, absent in mentions
+                if mc == c and t in ancestors_in(parents, f)
+            )
+            present = [f for _, _, absent, f in covering if not absent]
+            absent = [f for _, _, absent, f in covering if absent]
+            key = (row.pk, features[t].pk)
+            if present:
+                shown = [features[f].pk for f in present[:SHOWN_PER_FEATURE]]
+                want[key] = (shown, len(present))
+            elif absent:
+                want_absent[key] = features[absent[0]].pk
+    assert [r.condition.pk for r in results] == page
+    assert got == want
+    assert got_absent == want_absent
 
 
 def test_index_follows_admin_style_edits():
