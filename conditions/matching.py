@@ -52,6 +52,16 @@ class SourceSummary(NamedTuple):
     publisher: str
 
 
+class Citation(NamedTuple):
+    """One entry of a result's numbered source list: a curated source, or the references of an
+    HPO annotation (with its evidence code)."""
+
+    number: int
+    source: SourceSummary | None
+    evidence: str = ""
+    references: str = ""
+
+
 class ConditionSummary(NamedTuple):
     pk: int
     name: str
@@ -78,6 +88,7 @@ class MentionSummary:
         "references",
         "evidence",
         "sources",
+        "citations",
         "html",
     )
 
@@ -94,6 +105,7 @@ class MentionSummary:
         self.frequency_band = frequency_band(is_absent, kind, category, n, m, percent)
         self.references, self.evidence = row[11:13]
         self.sources = sources
+        self.citations: list[int] = []  # numbers in its result's source list
         self.html: dict[str, str] = {}  # fragments the templates render once per request
 
     def cited_sources(self) -> tuple[SourceSummary, ...]:
@@ -136,6 +148,40 @@ class ConditionResult:
     absent: list[MentionSummary] = field(default_factory=list)  # documented absent, each once
     ticked: Sequence[Feature] = ()
     absent_for: dict[int, MentionSummary] = field(default_factory=dict)  # ticked id -> mention
+    sources: list[Citation] = field(default_factory=list)  # cited by the mentions shown
+    one_source: bool = False  # every mention shown cites the one source: no numbers needed
+
+    def __post_init__(self):
+        self._number_sources()
+
+    def _number_sources(self) -> None:
+        """Number the sources in the order the result cites them, each once, so a statement
+        points at its sources without repeating them under every feature."""
+        numbers: dict[tuple, int] = {}
+
+        def number(key: tuple, **citation) -> int:
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                self.sources.append(Citation(numbers[key], **citation))
+            return numbers[key]
+
+        shown = [m for hit in self.hits for m in hit.mentions] + self.absent
+        for mention in shown:
+            mention.citations = [
+                number(("source", source.url, source.title), source=source)
+                for source in mention.sources
+            ]
+            if mention.references:
+                key = ("hpo", mention.evidence, mention.references)
+                mention.citations.append(
+                    number(
+                        key,
+                        source=None,
+                        evidence=mention.evidence,
+                        references=mention.references,
+                    )
+                )
+        self.one_source = len(self.sources) == 1 and all(m.citations for m in shown)
 
     @property
     def matched_count(self) -> int:
@@ -246,21 +292,20 @@ def _in_batches(ids: Collection[int]) -> Iterator[list[int]]:
 
 
 def mention_summaries(mention_ids: Collection[int]) -> dict[int, MentionSummary]:
-    """The mentions a page shows, with their features and sources, in two queries."""
+    """The mentions a page shows, with their features and sources: one row per mention and
+    source (a mention without curated sources comes once, with none)."""
+    rows: dict[int, tuple] = {}
     cited: dict[int, list[SourceSummary]] = defaultdict(list)
-    rows = []
     for batch in _in_batches(mention_ids):
-        through = Mention.sources.through.objects.filter(mention_id__in=batch)
-        for mention_id, *source in through.order_by("mention_id", "source__title").values_list(
-            "mention_id", "source__title", "source__url", "source__publisher"
-        ):
-            cited[mention_id].append(SourceSummary(*source))
-        rows.extend(
+        for row in (
             Mention.objects.filter(pk__in=batch, feature__is_published=True)
-            .order_by()
-            .values_list(*MENTION_COLUMNS)
-        )
-    return {row[0]: MentionSummary(row, tuple(cited.get(row[0], ()))) for row in rows}
+            .order_by("pk", "sources__title")
+            .values_list(*MENTION_COLUMNS, "sources__title", "sources__url", "sources__publisher")
+        ):
+            rows.setdefault(row[0], row)
+            if row[-3] is not None:
+                cited[row[0]].append(SourceSummary(*row[-3:]))
+    return {pk: MentionSummary(row, tuple(cited.get(pk, ()))) for pk, row in rows.items()}
 
 
 def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[ConditionResult]:
@@ -309,6 +354,7 @@ def ranked(features: Sequence[Feature]) -> Ranking:
 
 
 __all__ = [
+    "Citation",
     "ConditionResult",
     "MentionSummary",
     "mention_summaries",

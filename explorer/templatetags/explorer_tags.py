@@ -97,13 +97,26 @@ def frequency(mention) -> str:
     if html is None:
         html = memo["frequency"] = mark_safe(  # noqa: S308 (escaped here)
             f'<span class="freq freq-{escape(mention.frequency_band)}">'
-            f'<span class="freq-mark" aria-hidden="true"></span>{escape(mention.frequency_label)}</span>'
+            f"{escape(mention.frequency_label)}</span>"
         )
     return html
 
 
 def _link(url: str, label: str) -> str:
     return f'<a href="{escape(url)}" rel="noopener">{escape(label)}</a>'
+
+
+def _source(source) -> str:
+    publisher = source.publisher
+    suffix = f" ({escape(publisher)})" if publisher and publisher != source.title else ""
+    return _link(source.url, source.title) + suffix
+
+
+def _annotation(evidence: str, references: str) -> str:
+    links = ", ".join(
+        _link(url, label) if url else escape(label) for label, url in reference_links(references)
+    )
+    return f"HPO annotation{f' ({escape(evidence)})' if evidence else ''}: {links}"
 
 
 @register.simple_tag
@@ -114,18 +127,9 @@ def sources(mention) -> str:
     if html is not None:
         return html
     curated = mention.cited_sources()
-    parts = []
-    for source in curated:
-        publisher = source.publisher
-        suffix = f" ({escape(publisher)})" if publisher and publisher != source.title else ""
-        parts.append(_link(source.url, source.title) + suffix)
+    parts = [_source(source) for source in curated]
     if mention.references:
-        links = ", ".join(
-            _link(url, label) if url else escape(label)
-            for label, url in reference_links(mention.references)
-        )
-        evidence = f" ({escape(mention.evidence)})" if mention.evidence else ""
-        parts.append(f"HPO annotation{evidence}: {links}")
+        parts.append(_annotation(mention.evidence, mention.references))
     if parts:
         label = "Sources" if len(curated) > 1 else "Source"
         html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
@@ -135,14 +139,37 @@ def sources(mention) -> str:
     return html
 
 
-ABSENT_CELL = (
-    '<span class="freq freq-absent"><span class="freq-mark" aria-hidden="true"></span>'
-    "Documented absent</span>"
-)
-NOT_MENTIONED_CELL = (
-    '<span class="freq freq-none"><span class="freq-mark" aria-hidden="true"></span>'
-    "Not mentioned</span>"
-)
+def _cite(mention, result) -> str:
+    numbers = mention.citations
+    if not numbers:
+        return ' <span class="cite">(source not recorded)</span>'
+    if result.one_source:
+        return ""  # the result's one source is named once, below its statements
+    slug = result.condition.slug
+    links = ", ".join(f'<a href="#src-{slug}-{n}">{n}</a>' for n in numbers)
+    return f' <span class="cite">({"sources" if len(numbers) > 1 else "source"} {links})</span>'
+
+
+@register.simple_tag
+def cite(mention, result) -> str:
+    """A mention's numbers in its result's source list, linked to the entries."""
+    return mark_safe(_cite(mention, result))  # noqa: S308 (slugs and numbers only)
+
+
+@register.simple_tag
+def source_list(result) -> str:
+    """The sources a result's mentions cite, numbered as they cite them."""
+    slug = result.condition.slug
+    items = "".join(
+        f'<li id="src-{slug}-{c.number}">'
+        f"{_source(c.source) if c.source else _annotation(c.evidence, c.references)}</li>"
+        for c in result.sources
+    )
+    return mark_safe(items)  # noqa: S308 (every value escaped)
+
+
+ABSENT_CELL = '<span class="freq freq-absent">Documented absent</span>'
+NOT_MENTIONED_CELL = '<span class="freq freq-none">Not mentioned</span>'
 
 
 def _grid_cell(hit, absent) -> str:
@@ -163,14 +190,14 @@ def grid_cells(result) -> str:
     return mark_safe(cells)  # noqa: S308 (every value escaped)
 
 
-def _hit_item(hit, condition) -> str:
+def _hit_item(hit, result) -> str:
     ticked = hit.ticked
     parts = [f"<li><strong>{escape(_capfirst(ticked.plain_name or ticked.name))}</strong>"]
     if ticked.plain_name:
         parts.append(f' <span class="term">({escape(ticked.name)})</span>')
     exact = hit.exact
     if exact:
-        parts.append(f": {frequency(exact)}. {sources(exact)}")
+        parts.append(f": {frequency(exact)}{_cite(exact, result)}")
     via = hit.via
     if via:
         also = "Also m" if exact else "M"
@@ -183,11 +210,11 @@ def _hit_item(hit, condition) -> str:
             feature = mention.feature
             parts.append(
                 f'<li><a href="{escape(feature.get_absolute_url())}">{_plain_then_term(feature)}'
-                f"</a>: {frequency(mention)}. {sources(mention)}</li>"
+                f"</a>: {frequency(mention)}{_cite(mention, result)}</li>"
             )
         if hit.not_shown:
             parts.append(
-                f'<li><a href="{escape(condition.get_absolute_url())}">and {hit.not_shown} more '
+                f'<li><a href="{escape(result.condition.get_absolute_url())}">and {hit.not_shown} more '
                 "on the condition's page</a></li>"
             )
         parts.append("</ul>")
@@ -199,5 +226,5 @@ def _hit_item(hit, condition) -> str:
 def hit_items(result) -> str:
     """The ticked features a result mentions: each frequency and its sources, exactly or through
     more specific features."""
-    items = "".join(_hit_item(hit, result.condition) for hit in result.hits)
+    items = "".join(_hit_item(hit, result) for hit in result.hits)
     return mark_safe(items)  # noqa: S308 (every value escaped)

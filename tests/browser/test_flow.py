@@ -44,13 +44,16 @@ def assert_poems_first_with_three_features_explained(page):
     expect(hits).to_have_count(3)
     expect(hits.nth(0)).to_contain_text("Purpura")
     expect(hits.nth(0)).to_contain_text("Not recorded")
-    expect(hits.nth(0)).to_contain_text("Source: Orphanet")
+    # Each statement points at the result's numbered sources, where each is written once.
+    citation = hits.nth(0).locator(".cite a").first
+    expect(citation).to_have_text("1")
+    expect(first.locator(citation.get_attribute("href"))).to_contain_text("Orphanet")
     expect(hits.nth(1)).to_contain_text("Polyneuropathy")
     expect(hits.nth(1)).to_contain_text("Always (100%)")
     # Organomegaly is explained through the more specific features the sources name.
     expect(hits.nth(2)).to_contain_text("Mentioned through more specific features")
-    expect(hits.nth(2)).to_contain_text("Enlarged liver (Hepatomegaly): 24 of 99 people studied.")
-    expect(hits.nth(2)).to_contain_text("Enlarged spleen (Splenomegaly): Frequent (30–79%).")
+    expect(hits.nth(2)).to_contain_text("Enlarged liver (Hepatomegaly): 24 of 99 people studied (source")
+    expect(hits.nth(2)).to_contain_text("Enlarged spleen (Splenomegaly): Frequent (30–79%) (source")
     expect(page.locator(".compare-grid tbody tr").first).to_contain_text("via enlarged liver")
 
 

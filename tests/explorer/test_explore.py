@@ -177,3 +177,32 @@ def test_logged_in_staff_never_get_cached_pages(client, poems, admin_user):
     Condition = type(poems)
     Condition.objects.filter(pk=poems.pk).update(summary="Changed while cached.")  # no signal
     assert "Changed while cached." in client.get("/?feature=purpura").content.decode()
+
+
+def test_each_result_lists_its_sources_once_and_numbers_them(client):
+    liver, nerves = FeatureFactory(name="Hepatomegaly"), FeatureFactory(name="Polyneuropathy")
+    orphanet = SourceFactory(title="Orphanet: POEMS syndrome", url="https://www.orpha.net/x")
+    review = SourceFactory(title="A 2019 review", url="https://example.org/review")
+    poems = ConditionFactory(name="POEMS syndrome", slug="poems")
+    MentionFactory(condition=poems, feature=liver, sources=[orphanet, review])
+    MentionFactory(condition=poems, feature=nerves, sources=[review], references="PMID:123")
+    mgus = ConditionFactory(name="MGUS", slug="mgus")
+    MentionFactory(condition=mgus, feature=nerves, sources=[orphanet])
+
+    html = client.get(f"/?feature={liver.slug}&feature={nerves.slug}").content.decode()
+
+    poems_card = html[html.index('id="result-poems"') : html.index('id="result-mgus"')]
+    # Numbered in the order the statements cite them (a mention's sources by title), each
+    # source written once.
+    assert poems_card.count('href="https://www.orpha.net/x"') == 1
+    assert poems_card.count('href="https://example.org/review"') == 1
+    assert '<li id="src-poems-1"><a href="https://example.org/review"' in poems_card
+    assert '<li id="src-poems-2"><a href="https://www.orpha.net/x"' in poems_card
+    assert '(sources <a href="#src-poems-1">1</a>, <a href="#src-poems-2">2</a>)' in poems_card
+    assert '(sources <a href="#src-poems-1">1</a>, <a href="#src-poems-3">3</a>)' in poems_card
+    assert '<li id="src-poems-3">HPO annotation: <a href="https://pubmed.ncbi.nlm.nih.gov/123/"' in (
+        poems_card
+    )
+    # One source for everything a result says: named once, no numbers.
+    mgus_card = html[html.index('id="result-mgus"') :]
+    assert "Source of everything above" in mgus_card and "#src-mgus-" not in mgus_card
