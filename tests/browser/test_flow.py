@@ -52,7 +52,9 @@ def assert_poems_first_with_three_features_explained(page):
     expect(hits.nth(1)).to_contain_text("Always (100%)")
     # Organomegaly is explained through the more specific features the sources name.
     expect(hits.nth(2)).to_contain_text("Mentioned through more specific features")
-    expect(hits.nth(2)).to_contain_text("Enlarged liver (Hepatomegaly): 24 of 99 people studied (source")
+    expect(hits.nth(2)).to_contain_text(
+        "Enlarged liver (Hepatomegaly): 24 of 99 people studied (source"
+    )
     expect(hits.nth(2)).to_contain_text("Enlarged spleen (Splenomegaly): Frequent (30–79%) (source")
     expect(page.locator(".compare-grid tbody tr").first).to_contain_text("via enlarged liver")
 

@@ -200,8 +200,9 @@ def test_each_result_lists_its_sources_once_and_numbers_them(client):
     assert '<li id="src-poems-2"><a href="https://www.orpha.net/x"' in poems_card
     assert '(sources <a href="#src-poems-1">1</a>, <a href="#src-poems-2">2</a>)' in poems_card
     assert '(sources <a href="#src-poems-1">1</a>, <a href="#src-poems-3">3</a>)' in poems_card
-    assert '<li id="src-poems-3">HPO annotation: <a href="https://pubmed.ncbi.nlm.nih.gov/123/"' in (
-        poems_card
+    assert (
+        '<li id="src-poems-3">HPO annotation: <a href="https://pubmed.ncbi.nlm.nih.gov/123/"'
+        in (poems_card)
     )
     # One source for everything a result says: named once, no numbers.
     mgus_card = html[html.index('id="result-mgus"') :]
