@@ -4,10 +4,10 @@ finding the mentions that explain each result.
 For every feature it holds the sorted positions of the published conditions whose sources mention
 that feature or anything more specific (the true path rule), documented-absent mentions excluded.
 Positions follow condition name order, so ranking k features is one bincount and a stable sort,
-with no database round trip. It also holds each condition's mentions and the is_a closure, so a
-page of results finds its explaining mentions without scanning the database either. The index is
-rebuilt whenever the content version changes, so admin edits and imports show at once; each
-process keeps its own copy.
+with no database round trip. It also holds each condition's mentions, the is_a closure and what a
+results page shows of features, conditions and mentions (summaries.py), so a page of results is
+explained without the database either. The index is rebuilt whenever the content version changes,
+so admin edits and imports show at once; each process keeps its own copy.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import content_version
-from .models import Condition, Feature, FeatureClosure, Mention
+from .models import Condition, Feature, FeatureClosure, Mention, frequency_band, frequency_label
+from .summaries import ConditionSummary, FeatureSummary, MentionSummary, SourceSummary
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ EMPTY = Ranking(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
 
 @dataclass
 class Evidence:
-    """Which mentions explain a page of results, by (condition id, ticked feature id).
+    """Which mentions (rows of the index's MentionTable) explain a page of results, by
+    (condition id, ticked feature id).
 
     `shown` lists the first mentions covering the pair (the ticked feature's own mention first,
     then more specific ones by feature name); `totals` counts all that cover it. `absent` names one
@@ -62,8 +64,8 @@ class Evidence:
     absent: dict[tuple[int, int], int] = field(default_factory=dict)
 
     @property
-    def mention_ids(self) -> set[int]:
-        wanted = {pk for pks in self.shown.values() for pk in pks}
+    def rows(self) -> set[int]:
+        wanted = {row for rows in self.shown.values() for row in rows}
         wanted.update(self.absent.values())
         return wanted
 
@@ -81,6 +83,58 @@ def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
 
 
+MENTION_COLUMNS = (
+    "pk",
+    "feature_id",
+    "condition_id",
+    "is_absent",
+    "frequency_kind",
+    "frequency_category",
+    "numerator",
+    "denominator",
+    "percent",
+    "evidence",
+    "references",
+)
+
+
+def _mention_rows() -> tuple[np.ndarray, list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Every mention of a published feature as numbers: (pk, feature, condition, absent,
+    frequency, annotation), the last two pointing into the distinct frequencies (kind, label,
+    band) and HPO annotations (evidence, references) returned beside them."""
+    frequencies: dict[tuple, int] = {}
+    annotations: dict[tuple[str, str], int] = {("", ""): 0}
+    numbers: list[int] = []
+    rows = Mention.objects.filter(feature__is_published=True).order_by()
+    for pk, feature, condition, absent, *frequency, evidence, references in rows.values_list(
+        *MENTION_COLUMNS
+    ):
+        key = (absent, *frequency)
+        frequency_id = frequencies.get(key)
+        if frequency_id is None:
+            frequency_id = frequencies[key] = len(frequencies)
+        annotation_id = annotations.setdefault((evidence, references), len(annotations))
+        numbers.extend((pk, feature, condition, absent, frequency_id, annotation_id))
+    return (
+        np.array(numbers, dtype=np.int64).reshape(-1, 6),
+        [
+            (kind, frequency_label(kind, *rest), frequency_band(absent, kind, *rest))
+            for absent, kind, *rest in frequencies
+        ],
+        list(annotations),
+    )
+
+
+def _curated_sources() -> dict[int, tuple[SourceSummary, ...]]:
+    """The sources staff cite, by mention id (HPO mentions carry references instead)."""
+    cited: dict[int, list[SourceSummary]] = {}
+    for mention_id, *source in Mention.sources.through.objects.order_by(
+        "mention_id", "source__title"
+    ).values_list("mention_id", "source__title", "source__url", "source__publisher"):
+        cited.setdefault(mention_id, []).append(SourceSummary(*source))
+    return {pk: tuple(sources) for pk, sources in cited.items()}
+
+
 class MatchIndex:
     def __init__(
         self,
@@ -90,6 +144,8 @@ class MatchIndex:
         offsets: np.ndarray,
         positions: np.ndarray,
         mentions: MentionTable,
+        features: dict[int, FeatureSummary],
+        conditions: dict[int, ConditionSummary],
     ):
         self.version = version
         self.condition_ids = condition_ids  # position -> condition id, in name order
@@ -97,22 +153,30 @@ class MatchIndex:
         self._offsets = offsets  # positions[offsets[i]:offsets[i+1]] belong to keys[i]
         self._positions = positions
         self.mentions = mentions
+        self.features = features  # published ones
+        self.conditions = conditions  # published ones
 
     @classmethod
     def build(cls, version: str) -> MatchIndex:
-        condition_ids = np.fromiter(
-            Condition.objects.published().order_by("name", "pk").values_list("pk", flat=True),
-            dtype=np.int64,
-        )
+        conditions = {
+            row[0]: ConditionSummary(*row)
+            for row in Condition.objects.published()
+            .order_by("name", "pk")
+            .values_list("pk", "name", "slug", "summary")
+        }
+        condition_ids = np.fromiter(conditions, dtype=np.int64, count=len(conditions))
         position_of = np.full(int(condition_ids.max(initial=0)) + 1, -1, dtype=np.int64)
         position_of[condition_ids] = np.arange(len(condition_ids))
+        features = {}
+        in_name_order = []
+        for pk, name, plain_name, slug, published in Feature.objects.order_by(
+            "name", "pk"
+        ).values_list("pk", "name", "plain_name", "slug", "is_published"):
+            in_name_order.append(pk)
+            if published:
+                features[pk] = FeatureSummary(pk, name, plain_name, slug)
 
-        rows = np.array(
-            Mention.objects.filter(feature__is_published=True)
-            .values_list("pk", "feature_id", "condition_id", "is_absent")
-            .order_by(),
-            dtype=np.int64,
-        ).reshape(-1, 4)
+        rows, frequencies, annotations = _mention_rows()
         in_range = rows[:, 2] < len(position_of)
         mention_positions = np.full(len(rows), -1, dtype=np.int64)
         mention_positions[in_range] = position_of[rows[in_range, 2]]
@@ -122,7 +186,16 @@ class MatchIndex:
             FeatureClosure.objects.values_list("descendant_id", "ancestor_id").order_by(),
             dtype=np.int64,
         ).reshape(-1, 2)
-        mentions = MentionTable.build(rows, mention_positions, len(condition_ids), closure)
+        mentions = MentionTable.build(
+            rows,
+            mention_positions,
+            len(condition_ids),
+            closure,
+            np.array(in_name_order, dtype=np.int64),
+            frequencies=frequencies,
+            annotations=annotations,
+            sources=_curated_sources(),
+        )
 
         # Each mention counts for every ancestor of its feature: expand through the closure table.
         present = rows[:, 3] == 0
@@ -140,7 +213,7 @@ class MatchIndex:
         positions = (combined % width).astype(np.int32)
         keys, first = np.unique(feature_of, return_index=True)
         offsets = np.append(first, len(positions)).astype(np.int64)
-        return cls(version, condition_ids, keys, offsets, positions, mentions)
+        return cls(version, condition_ids, keys, offsets, positions, mentions, features, conditions)
 
     def positions_for(self, feature_id: int) -> np.ndarray:
         i = int(np.searchsorted(self._keys, feature_id))
@@ -177,6 +250,31 @@ class MatchIndex:
         )
         return evidence
 
+    def mention_summaries(self, rows: set[int]) -> dict[int, MentionSummary]:
+        """What the page shows of the given mentions (rows of the MentionTable), by row."""
+        table = self.mentions
+        at = np.fromiter(rows, dtype=np.int64, count=len(rows))
+        columns = zip(
+            at.tolist(),
+            table.mention_ids[at].tolist(),
+            table.features[at].tolist(),
+            table.absent[at].tolist(),
+            table.frequency_of[at].tolist(),
+            table.annotation_of[at].tolist(),
+            strict=True,
+        )
+        return {
+            row: MentionSummary(
+                pk,
+                self.features[feature],
+                absent,
+                table.frequencies[frequency],
+                table.annotations[annotation],
+                table.sources.get(pk, ()),
+            )
+            for row, pk, feature, absent, frequency, annotation in columns
+        }
+
     @property
     def _position_of(self) -> np.ndarray:
         return self.mentions.position_of
@@ -189,22 +287,33 @@ class MatchIndex:
 
 class MentionTable:
     """Every mention of a published feature on a published condition, grouped by condition, with
-    the is_a closure by ancestor and each feature's place in name order."""
+    what a page shows of it, the is_a closure by ancestor and each feature's place in name order."""
 
-    def __init__(self, **arrays: np.ndarray):
-        self.position_of = arrays["position_of"]  # condition id -> position, or -1
-        self.offsets = arrays["offsets"]  # position -> its mentions' range below
-        self.mention_ids = arrays["mention_ids"]
-        self.features = arrays["features"]
-        self.absent = arrays["absent"]
-        self.below_keys = arrays["below_keys"]  # sorted ancestor ids
-        self.below_offsets = arrays["below_offsets"]
-        self.below = arrays["below"]  # descendants (the feature itself included) per ancestor
-        self.name_rank = arrays["name_rank"]  # feature id -> place in name order
+    def __init__(self, **columns):
+        self.position_of = columns["position_of"]  # condition id -> position, or -1
+        self.offsets = columns["offsets"]  # position -> its mentions' range below
+        self.mention_ids = columns["mention_ids"]
+        self.features = columns["features"]
+        self.absent = columns["absent"]
+        self.frequency_of = columns["frequency_of"]  # -> frequencies: (kind, label, band)
+        self.frequencies = columns["frequencies"]
+        self.annotation_of = columns["annotation_of"]  # -> annotations: (evidence, references)
+        self.annotations = columns["annotations"]
+        self.sources = columns["sources"]  # mention id -> curated sources
+        self.below_keys = columns["below_keys"]  # sorted ancestor ids
+        self.below_offsets = columns["below_offsets"]
+        self.below = columns["below"]  # descendants (the feature itself included) per ancestor
+        self.name_rank = columns["name_rank"]  # feature id -> place in name order
 
     @classmethod
     def build(
-        cls, rows: np.ndarray, positions: np.ndarray, condition_count: int, closure: np.ndarray
+        cls,
+        rows: np.ndarray,
+        positions: np.ndarray,
+        condition_count: int,
+        closure: np.ndarray,
+        features_by_name: np.ndarray,
+        **tables,
     ) -> MentionTable:
         position_of = np.full(int(rows[:, 2].max(initial=0)) + 1, -1, dtype=np.int64)
         position_of[rows[:, 2]] = positions
@@ -212,21 +321,21 @@ class MentionTable:
         counts = np.bincount(positions, minlength=condition_count)
         by_ancestor = closure[np.lexsort((closure[:, 0], closure[:, 1]))]
         below_keys, first = np.unique(by_ancestor[:, 1], return_index=True)
-        feature_ids = np.fromiter(
-            Feature.objects.order_by("name", "pk").values_list("pk", flat=True), dtype=np.int64
-        )
-        name_rank = np.zeros(int(feature_ids.max(initial=0)) + 1, dtype=np.int32)
-        name_rank[feature_ids] = np.arange(len(feature_ids), dtype=np.int32)
+        name_rank = np.zeros(int(features_by_name.max(initial=0)) + 1, dtype=np.int32)
+        name_rank[features_by_name] = np.arange(len(features_by_name), dtype=np.int32)
         return cls(
             position_of=position_of,
             offsets=np.r_[0, np.cumsum(counts)].astype(np.int64),
             mention_ids=rows[order, 0],
             features=rows[order, 1].astype(np.int32),
             absent=rows[order, 3].astype(bool),
+            frequency_of=rows[order, 4].astype(np.int32),
+            annotation_of=rows[order, 5].astype(np.int32),
             below_keys=below_keys,
             below_offsets=np.append(first, len(by_ancestor)).astype(np.int64),
             below=by_ancestor[:, 0].astype(np.int32),
             name_rank=name_rank,
+            **tables,
         )
 
     def descendants(self, feature_id: int) -> np.ndarray:
@@ -251,7 +360,6 @@ class MentionTable:
         owner = np.repeat(condition_ids, lengths)  # condition id of each row
         features = self.features[rows]
         absent = self.absent[rows]
-        mention_ids = self.mention_ids[rows]
         name_rank = self.name_rank[features].astype(np.int64)
         # Sort key within a condition: the ticked feature's own mention, then by feature name.
         span = np.int64(len(self.name_rank) + 1)
@@ -274,22 +382,23 @@ class MentionTable:
                 owners = owner[rows_of]
                 firsts = _group_starts(owners)
                 ends = np.append(firsts[1:], len(rows_of))
-                ordered_ids = mention_ids[rows_of].tolist()
+                ordered_rows = rows[rows_of].tolist()
                 for condition_id, first, end in zip(
                     owners[firsts].tolist(), firsts.tolist(), ends.tolist(), strict=True
                 ):
                     if target == "shown":
-                        shown = ordered_ids[first : min(end, first + per_feature)]
+                        shown = ordered_rows[first : min(end, first + per_feature)]
                         evidence.shown[condition_id, ticked] = shown
                         evidence.totals[condition_id, ticked] = end - first
                     else:
-                        evidence.absent[condition_id, ticked] = ordered_ids[first]
+                        evidence.absent[condition_id, ticked] = ordered_rows[first]
         for key in evidence.shown.keys() & evidence.absent.keys():
             del evidence.absent[key]  # absence is worth saying only where nothing else covers
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in vars(self).values())
+        """The arrays' size (the tables of distinct strings come on top)."""
+        return sum(a.nbytes for a in vars(self).values() if isinstance(a, np.ndarray))
 
 
 _current = content_version.PerVersion(MatchIndex.build)

@@ -8,111 +8,20 @@ not a likelihood.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Count
 
 from . import index
 from .index import Ranking
-from .models import (
-    Condition,
-    Feature,
-    FeatureAlias,
-    Mention,
-    frequency_band,
-    frequency_label,
-    slug_url,
-)
+from .models import Condition, Feature, FeatureAlias, Mention
+from .summaries import Citation, ConditionSummary, MentionSummary
 
 # A results page shows, per ticked feature, the exact mention and the first more specific one;
 # the condition's page lists the rest.
 SHOWN_PER_FEATURE = 2
-
-
-class FeatureSummary(NamedTuple):
-    """What a results page shows of a feature that explains a hit."""
-
-    pk: int
-    name: str
-    plain_name: str
-    slug: str
-
-    def get_absolute_url(self) -> str:
-        return slug_url("explorer:feature", self.slug)
-
-
-class SourceSummary(NamedTuple):
-    title: str
-    url: str
-    publisher: str
-
-
-class Citation(NamedTuple):
-    """One entry of a result's numbered source list: a curated source, or the references of an
-    HPO annotation (with its evidence code)."""
-
-    number: int
-    source: SourceSummary | None
-    evidence: str = ""
-    references: str = ""
-
-
-class ConditionSummary(NamedTuple):
-    pk: int
-    name: str
-    slug: str
-    summary: str
-
-    def get_absolute_url(self) -> str:
-        return slug_url("explorer:condition", self.slug)
-
-
-class MentionSummary:
-    """What a results page shows of a mention: loaded as plain rows, since a broad query's page
-    explains itself with up to a thousand of them and model instances would cost more than the
-    rest of the page. Same frequency wording as `Mention`."""
-
-    __slots__ = (
-        "pk",
-        "feature",
-        "feature_id",
-        "is_absent",
-        "frequency_kind",
-        "frequency_label",
-        "frequency_band",
-        "references",
-        "evidence",
-        "sources",
-        "citations",
-        "html",
-    )
-
-    def __init__(self, row: tuple, sources: tuple[SourceSummary, ...]):
-        (pk, feature_id, name, plain_name, slug, is_absent, kind, category, n, m, percent) = row[
-            :11
-        ]
-        self.pk = pk
-        self.feature_id = feature_id
-        self.feature = FeatureSummary(feature_id, name, plain_name, slug)
-        self.is_absent = is_absent
-        self.frequency_kind = kind
-        self.frequency_label = frequency_label(kind, category, n, m, percent)
-        self.frequency_band = frequency_band(is_absent, kind, category, n, m, percent)
-        self.references, self.evidence = row[11:13]
-        self.sources = sources
-        self.citations: list[int] = []  # numbers in its result's source list
-        self.html: dict[str, str] = {}  # fragments the templates render once per request
-
-    def cited_sources(self) -> tuple[SourceSummary, ...]:
-        return self.sources
-
-    def __repr__(self) -> str:
-        return f"<MentionSummary {self.pk}: {self.feature.name}>"
 
 
 @dataclass
@@ -266,85 +175,35 @@ def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
     return list(rows)
 
 
-MENTION_COLUMNS = (
-    "pk",
-    "feature_id",
-    "feature__name",
-    "feature__plain_name",
-    "feature__slug",
-    "is_absent",
-    "frequency_kind",
-    "frequency_category",
-    "numerator",
-    "denominator",
-    "percent",
-    "references",
-    "evidence",
-)
-
-
-def _in_batches(ids: Collection[int]) -> Iterator[list[int]]:
-    """SQLite limits the parameters of one statement; batching keeps any page within it."""
-    size = connection.features.max_query_params or len(ids) or 1
-    ids = sorted(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def mention_summaries(mention_ids: Collection[int]) -> dict[int, MentionSummary]:
-    """The mentions a page shows, with their features and sources: one row per mention and
-    source (a mention without curated sources comes once, with none)."""
-    rows: dict[int, tuple] = {}
-    cited: dict[int, list[SourceSummary]] = defaultdict(list)
-    for batch in _in_batches(mention_ids):
-        for row in (
-            Mention.objects.filter(pk__in=batch, feature__is_published=True)
-            .order_by("pk", "sources__title")
-            .values_list(*MENTION_COLUMNS, "sources__title", "sources__url", "sources__publisher")
-        ):
-            rows.setdefault(row[0], row)
-            if row[-3] is not None:
-                cited[row[0]].append(SourceSummary(*row[-3:]))
-    return {pk: MentionSummary(row, tuple(cited.get(pk, ()))) for pk, row in rows.items()}
-
-
 def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[ConditionResult]:
     """Explanations for the given conditions (one page), in the order of `condition_ids`.
 
-    The index picks the mentions that explain each result; a broad ticked feature can be covered by
-    dozens of a condition's mentions, so only the ones shown (SHOWN_PER_FEATURE) are loaded.
+    The index picks the mentions that explain each result (a broad ticked feature can be covered
+    by dozens of a condition's mentions; SHOWN_PER_FEATURE of them are shown) and holds what the
+    page shows of them, so explaining a page needs no database round trip.
     """
     if not condition_ids or not features:
         return []
-    evidence = index.current_index().evidence(
-        condition_ids, [f.pk for f in features], SHOWN_PER_FEATURE
-    )
-    mentions = mention_summaries(evidence.mention_ids)
-    conditions = {
-        row[0]: ConditionSummary(*row)
-        for row in Condition.objects.filter(pk__in=condition_ids)
-        .order_by()
-        .values_list("pk", "name", "slug", "summary")
-    }
+    match_index = index.current_index()
+    evidence = match_index.evidence(condition_ids, [f.pk for f in features], SHOWN_PER_FEATURE)
+    mentions = match_index.mention_summaries(evidence.rows)
     results = []
     for condition_id in condition_ids:
-        if condition_id not in conditions:
-            continue  # deleted since the ranking was made
-        hits = []
-        for feature in features:
-            key = (condition_id, feature.pk)
-            shown = [mentions[pk] for pk in evidence.shown.get(key, ()) if pk in mentions]
-            if shown:
-                hits.append(FeatureHit(feature, shown, evidence.totals[key]))
-        absent_for = {
-            feature.pk: mentions[pk]
+        condition = match_index.conditions.get(condition_id)
+        if condition is None:
+            continue  # not published
+        hits = [
+            FeatureHit(feature, [mentions[row] for row in shown], evidence.totals[key])
             for feature in features
-            if (pk := evidence.absent.get((condition_id, feature.pk))) in mentions
+            if (shown := evidence.shown.get(key := (condition_id, feature.pk)))
+        ]
+        absent_for = {
+            feature.pk: mentions[row]
+            for feature in features
+            if (row := evidence.absent.get((condition_id, feature.pk))) is not None
         }
         unique_absent = list({m.pk: m for m in absent_for.values()}.values())
-        results.append(
-            ConditionResult(conditions[condition_id], hits, unique_absent, features, absent_for)
-        )
+        results.append(ConditionResult(condition, hits, unique_absent, features, absent_for))
     return results
 
 
@@ -354,10 +213,7 @@ def ranked(features: Sequence[Feature]) -> Ranking:
 
 
 __all__ = [
-    "Citation",
     "ConditionResult",
-    "MentionSummary",
-    "mention_summaries",
     "ranked",
     "FeatureHit",
     "ResolvedFeatures",
