@@ -61,7 +61,6 @@ class MentionSummary:
         "references",
         "sources",
         "citations",
-        "html",
     )
 
     def __init__(
@@ -80,7 +79,6 @@ class MentionSummary:
         self.evidence, self.references = annotation
         self.sources = sources
         self.citations: list[int] = []  # numbers in its result's source list
-        self.html: dict[str, str] = {}  # fragments the templates render once per request
 
     @property
     def feature_id(self) -> int:

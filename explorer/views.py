@@ -11,6 +11,8 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -61,32 +63,41 @@ class BrowseFeature(NamedTuple):
     plain_name: str
 
 
-def _build_curated_by_system(version: str) -> list[tuple[str, list[BrowseFeature]]]:
-    """Curated features grouped by body system (built once per content version, below)."""
+class BrowseGroup(NamedTuple):
+    system: str
+    count: int
+    items: str  # the checkboxes' HTML
+
+
+def _build_curated_by_system(version: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Curated features by body system, each as (slug, its checkbox rendered), once per content
+    version: the same 140-odd checkboxes end every full page."""
     rows = (
         Feature.objects.tickable()
         .filter(origin="curated")
         .order_by("body_system__order", "body_system__name", "plain_name", "name")
         .values_list("body_system__plain_name", "body_system__name", "slug", "name", "plain_name")
     )
-    groups: dict[str, list[BrowseFeature]] = {}
+    template = get_template("explorer/explore.html#browse_item")
+    groups: dict[str, list[tuple[str, str]]] = {}
     for system_plain, system_name, slug, name, plain_name in rows:
         system = system_plain or system_name or "Other"
-        groups.setdefault(system, []).append(BrowseFeature(slug, name, plain_name))
+        feature = BrowseFeature(slug, name, plain_name)
+        groups.setdefault(system, []).append((slug, template.render({"feature": feature})))
     return list(groups.items())
 
 
 _curated_by_system = content_version.PerVersion(_build_curated_by_system)
 
 
-def _browse_groups(ticked: list[Feature]) -> list[tuple[str, list[BrowseFeature]]]:
+def _browse_groups(ticked: list[Feature]) -> list[BrowseGroup]:
     """Curated features to tick, by body system; already-ticked ones are listed apart."""
     ticked_slugs = {f.slug for f in ticked}
     groups = []
     for system, features in _curated_by_system.get():
-        left = [f for f in features if f.slug not in ticked_slugs]
+        left = [html for slug, html in features if slug not in ticked_slugs]
         if left:
-            groups.append((system, left))
+            groups.append(BrowseGroup(system, len(left), mark_safe("".join(left))))  # noqa: S308
     return groups
 
 

@@ -1,5 +1,6 @@
 """Template helpers for the public pages."""
 
+from functools import lru_cache
 from html import escape
 
 import markdown as markdown_lib
@@ -62,44 +63,42 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
 # The snippets below appear hundreds of times on a results page; built in Python they render many
 # times faster than the equivalent {% include %}s. `escape` is the standard library's: the same
 # five characters as Django's, without the lazy-string wrapper that costs more than the escaping.
+# The memoised ones are pure functions of the text they are given, so an edit (new text) can never
+# meet a stale snippet; the memos only spare re-escaping the same names on every page.
+SNIPPETS = 50_000
 
 
 def _capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _plain_then_term(feature) -> str:
-    plain, name = feature.plain_name, feature.name
-    if plain and plain.lower() != name.lower():
-        return f'{escape(_capfirst(plain))} <span class="term">({escape(name)})</span>'
+@lru_cache(maxsize=SNIPPETS)
+def _plain_then_term(name: str, plain_name: str) -> str:
+    if plain_name and plain_name.lower() != name.lower():
+        return f'{escape(_capfirst(plain_name))} <span class="term">({escape(name)})</span>'
     return escape(name)
 
 
 @register.simple_tag
 def feature_name(feature) -> str:
     """Plain language first, the medical term beside it."""
-    return mark_safe(_plain_then_term(feature))  # noqa: S308 (escaped above)
+    return mark_safe(_plain_then_term(feature.name, feature.plain_name))  # noqa: S308 (escaped)
 
 
-def _fragments(mention) -> dict[str, str]:
-    """Per-request memo of a mention's HTML: a broad query shows one mention under many features."""
-    html = getattr(mention, "html", None)
-    if html is None:  # a model instance (the condition page)
-        html = mention.__dict__.setdefault("_html", {})
-    return html
+@lru_cache(maxsize=SNIPPETS)
+def _feature_link(url: str, name: str, plain_name: str) -> str:
+    return f'<a href="{escape(url)}">{_plain_then_term(name, plain_name)}</a>'
+
+
+@lru_cache(maxsize=1024)
+def _frequency(band: str, label: str) -> str:
+    return f'<span class="freq freq-{escape(band)}">{escape(label)}</span>'
 
 
 @register.simple_tag
 def frequency(mention) -> str:
     """A frequency as the source records it: a shape for the band, and the words."""
-    memo = _fragments(mention)
-    html = memo.get("frequency")
-    if html is None:
-        html = memo["frequency"] = mark_safe(  # noqa: S308 (escaped here)
-            f'<span class="freq freq-{escape(mention.frequency_band)}">'
-            f"{escape(mention.frequency_label)}</span>"
-        )
-    return html
+    return mark_safe(_frequency(mention.frequency_band, mention.frequency_label))  # noqa: S308
 
 
 def _link(url: str, label: str) -> str:
@@ -112,6 +111,7 @@ def _source(source) -> str:
     return _link(source.url, source.title) + suffix
 
 
+@lru_cache(maxsize=SNIPPETS)
 def _annotation(evidence: str, references: str) -> str:
     links = ", ".join(
         _link(url, label) if url else escape(label) for label, url in reference_links(references)
@@ -122,21 +122,15 @@ def _annotation(evidence: str, references: str) -> str:
 @register.simple_tag
 def sources(mention) -> str:
     """Where a mention comes from: curated sources, then the HPO annotation's own references."""
-    memo = _fragments(mention)
-    html = memo.get("sources")
-    if html is not None:
-        return html
     curated = mention.cited_sources()
     parts = [_source(source) for source in curated]
     if mention.references:
         parts.append(_annotation(mention.evidence, mention.references))
-    if parts:
-        label = "Sources" if len(curated) > 1 else "Source"
-        html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
-    else:
-        html = '<span class="sources">Source: not recorded</span>'
-    html = memo["sources"] = mark_safe(html)  # noqa: S308 (every value escaped above)
-    return html
+    if not parts:
+        return mark_safe('<span class="sources">Source: not recorded</span>')  # noqa: S308
+    label = "Sources" if len(curated) > 1 else "Source"
+    html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
+    return mark_safe(html)  # noqa: S308 (every value escaped above)
 
 
 def _cite(mention, result) -> str:
@@ -176,11 +170,17 @@ def _grid_cell(hit, absent) -> str:
     """The frequency (through a more specific feature if need be), absent, or not mentioned."""
     if hit is None:
         return ABSENT_CELL if absent else NOT_MENTIONED_CELL
+    shown = hit.exact or hit.via[0]
+    frequency = _frequency(shown.frequency_band, shown.frequency_label)
     if hit.exact:
-        return frequency(hit.exact)
-    first = hit.via[0]
-    via = escape(first.feature.plain_name or first.feature.name)
-    return f'{frequency(first)} <span class="via-note">via {via}</span>'
+        return frequency
+    via = _via_note(shown.feature.plain_name or shown.feature.name)
+    return f'{frequency} <span class="via-note">via {via}</span>'
+
+
+@lru_cache(maxsize=SNIPPETS)
+def _via_note(name: str) -> str:
+    return escape(name)
 
 
 @register.simple_tag
@@ -190,14 +190,19 @@ def grid_cells(result) -> str:
     return mark_safe(cells)  # noqa: S308 (every value escaped)
 
 
+@lru_cache(maxsize=1024)
+def _ticked_heading(name: str, plain_name: str) -> str:
+    heading = f"<strong>{escape(_capfirst(plain_name or name))}</strong>"
+    return heading + (f' <span class="term">({escape(name)})</span>' if plain_name else "")
+
+
 def _hit_item(hit, result) -> str:
     ticked = hit.ticked
-    parts = [f"<li><strong>{escape(_capfirst(ticked.plain_name or ticked.name))}</strong>"]
-    if ticked.plain_name:
-        parts.append(f' <span class="term">({escape(ticked.name)})</span>')
+    parts = ["<li>", _ticked_heading(ticked.name, ticked.plain_name)]
     exact = hit.exact
     if exact:
-        parts.append(f": {frequency(exact)}{_cite(exact, result)}")
+        frequency = _frequency(exact.frequency_band, exact.frequency_label)
+        parts.append(f": {frequency}{_cite(exact, result)}")
     via = hit.via
     if via:
         also = "Also m" if exact else "M"
@@ -208,14 +213,13 @@ def _hit_item(hit, result) -> str:
         )
         for mention in via:
             feature = mention.feature
-            parts.append(
-                f'<li><a href="{escape(feature.get_absolute_url())}">{_plain_then_term(feature)}'
-                f"</a>: {frequency(mention)}{_cite(mention, result)}</li>"
-            )
+            link = _feature_link(feature.get_absolute_url(), feature.name, feature.plain_name)
+            frequency = _frequency(mention.frequency_band, mention.frequency_label)
+            parts.append(f"<li>{link}: {frequency}{_cite(mention, result)}</li>")
         if hit.not_shown:
+            url = escape(result.condition.get_absolute_url())
             parts.append(
-                f'<li><a href="{escape(result.condition.get_absolute_url())}">and {hit.not_shown} more '
-                "on the condition's page</a></li>"
+                f'<li><a href="{url}">and {hit.not_shown} more on the condition\'s page</a></li>'
             )
         parts.append("</ul>")
     parts.append("</li>")
