@@ -17,14 +17,39 @@ from .models import ContentVersion
 CURRENT_SQL = f"SELECT number, stamp FROM {ContentVersion._meta.db_table} WHERE id = 1"
 
 
+_request = threading.local()  # the version read once per request (see `middleware`)
+
+
 def current() -> str:
+    memo = getattr(_request, "version", None)
+    if memo is not None:
+        return memo
     with connection.cursor() as cursor:
         cursor.execute(CURRENT_SQL)
         row = cursor.fetchone()
-    return f"{row[0]}-{row[1]}" if row else "0"
+    version = f"{row[0]}-{row[1]}" if row else "0"
+    # Inside a transaction the version may yet be rolled back (or bumped): never remember it.
+    if getattr(_request, "active", False) and not connection.in_atomic_block:
+        _request.version = version
+    return version
+
+
+def middleware(get_response):
+    """Read the version at most once per request: the page cache, the match index and the browse
+    list each ask for it. Any bump in the request forgets it."""
+
+    def read_once(request):
+        _request.active, _request.version = True, None
+        try:
+            return get_response(request)
+        finally:
+            _request.active, _request.version = False, None
+
+    return read_once
 
 
 def bump() -> None:
+    _request.version = None
     stamp = secrets.token_hex(8)
     if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1, stamp=stamp):
         ContentVersion.objects.get_or_create(pk=1, defaults={"stamp": stamp})

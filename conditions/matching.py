@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from . import index
 from .index import Ranking
@@ -31,14 +31,13 @@ class FeatureHit:
     ticked: Feature
     mentions: list[MentionSummary]  # shown: the exact feature first, then more specific by name
     total: int = 0  # mentions covering the feature in all, shown or not
+    exact: MentionSummary | None = field(init=False)
+    via: list[MentionSummary] = field(init=False)
 
-    @cached_property
-    def exact(self) -> MentionSummary | None:
-        return next((m for m in self.mentions if m.feature_id == self.ticked.pk), None)
-
-    @cached_property
-    def via(self) -> list[MentionSummary]:
-        return [m for m in self.mentions if m.feature_id != self.ticked.pk]
+    def __post_init__(self):
+        first = self.mentions[0] if self.mentions else None
+        self.exact = first if first and first.feature.pk == self.ticked.pk else None
+        self.via = self.mentions[1:] if self.exact else self.mentions
 
     @property
     def not_shown(self) -> int:
@@ -101,9 +100,6 @@ class ConditionResult:
         hit_ids = {hit.ticked.pk for hit in self.hits}
         return [f for f in self.ticked if f.pk not in hit_ids and f.pk not in self.absent_for]
 
-    def hit_for(self, feature: Feature) -> FeatureHit | None:
-        return self._hits_by_feature.get(feature.pk)
-
     @cached_property
     def _hits_by_feature(self) -> dict[int, FeatureHit]:
         return {hit.ticked.pk: hit for hit in self.hits}
@@ -128,8 +124,9 @@ def resolve_features(values: Iterable[str]) -> ResolvedFeatures:
     cleaned = [v.strip() for v in values if v and v.strip()]
     hpo_like = [v.upper() for v in cleaned if v.upper().startswith("HP:")]
     tickable = Feature.objects.tickable()
-    by_slug = {f.slug: f for f in tickable.filter(slug__in=cleaned)}
-    by_hpo = {f.hpo_id: f for f in tickable.filter(hpo_id__in=hpo_like)} if hpo_like else {}
+    found = list(tickable.filter(Q(slug__in=cleaned) | Q(hpo_id__in=hpo_like))) if cleaned else []
+    by_slug = {f.slug: f for f in found}
+    by_hpo = {f.hpo_id: f for f in found if f.hpo_id in hpo_like}
     if hpo_like and len(by_hpo) < len(set(hpo_like)):
         aliases = FeatureAlias.objects.filter(
             hpo_id__in=set(hpo_like) - by_hpo.keys(), feature__in=tickable

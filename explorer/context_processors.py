@@ -1,12 +1,11 @@
+from conditions.content_version import PerVersion
 from conditions.models import HpoRelease
+
+_latest_release = PerVersion(lambda version: HpoRelease.objects.order_by("-imported_at").first())
 
 
 def site(request):
     """The HPO release in use, for the licence line wherever HPO data is shown."""
-
-    def latest_release():
-        return HpoRelease.objects.order_by("-imported_at").first()
-
     return {
-        "hpo_release": latest_release,  # called lazily by the template, only where it is shown
+        "hpo_release": _latest_release.get,  # called lazily by the template, only where shown
     }
