@@ -68,53 +68,54 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
 SNIPPETS = 50_000
 
 
-def _capfirst(text: str) -> str:
+def capfirst_text(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 @lru_cache(maxsize=SNIPPETS)
-def _plain_then_term(name: str, plain_name: str) -> str:
+def plain_then_term_html(name: str, plain_name: str) -> str:
     if plain_name and plain_name.lower() != name.lower():
-        return f'{escape(_capfirst(plain_name))} <span class="term">({escape(name)})</span>'
+        return f'{escape(capfirst_text(plain_name))} <span class="term">({escape(name)})</span>'
     return escape(name)
 
 
 @register.simple_tag
 def feature_name(feature) -> str:
     """Plain language first, the medical term beside it."""
-    return mark_safe(_plain_then_term(feature.name, feature.plain_name))  # noqa: S308 (escaped)
+    return mark_safe(plain_then_term_html(feature.name, feature.plain_name))  # noqa: S308 (escaped)
 
 
 @lru_cache(maxsize=SNIPPETS)
-def _feature_link(url: str, name: str, plain_name: str) -> str:
-    return f'<a href="{escape(url)}">{_plain_then_term(name, plain_name)}</a>'
+def feature_link_html(url: str, name: str, plain_name: str) -> str:
+    return f'<a href="{escape(url)}">{plain_then_term_html(name, plain_name)}</a>'
 
 
 @lru_cache(maxsize=1024)
-def _frequency(band: str, label: str) -> str:
+def frequency_html(band: str, label: str) -> str:
     return f'<span class="freq freq-{escape(band)}">{escape(label)}</span>'
 
 
 @register.simple_tag
 def frequency(mention) -> str:
     """A frequency as the source records it: a shape for the band, and the words."""
-    return mark_safe(_frequency(mention.frequency_band, mention.frequency_label))  # noqa: S308
+    return mark_safe(frequency_html(mention.frequency_band, mention.frequency_label))  # noqa: S308
 
 
-def _link(url: str, label: str) -> str:
+def link_html(url: str, label: str) -> str:
     return f'<a href="{escape(url)}" rel="noopener">{escape(label)}</a>'
 
 
-def _source(source) -> str:
+def source_html(source) -> str:
     publisher = source.publisher
     suffix = f" ({escape(publisher)})" if publisher and publisher != source.title else ""
-    return _link(source.url, source.title) + suffix
+    return link_html(source.url, source.title) + suffix
 
 
 @lru_cache(maxsize=SNIPPETS)
-def _annotation(evidence: str, references: str) -> str:
+def annotation_html(evidence: str, references: str) -> str:
     links = ", ".join(
-        _link(url, label) if url else escape(label) for label, url in reference_links(references)
+        link_html(url, label) if url else escape(label)
+        for label, url in reference_links(references)
     )
     return f"HPO annotation{f' ({escape(evidence)})' if evidence else ''}: {links}"
 
@@ -123,9 +124,9 @@ def _annotation(evidence: str, references: str) -> str:
 def sources(mention) -> str:
     """Where a mention comes from: curated sources, then the HPO annotation's own references."""
     curated = mention.cited_sources()
-    parts = [_source(source) for source in curated]
+    parts = [source_html(source) for source in curated]
     if mention.references:
-        parts.append(_annotation(mention.evidence, mention.references))
+        parts.append(annotation_html(mention.evidence, mention.references))
     if not parts:
         return mark_safe('<span class="sources">Source: not recorded</span>')  # noqa: S308
     label = "Sources" if len(curated) > 1 else "Source"

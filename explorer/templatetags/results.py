@@ -12,12 +12,12 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from .explorer_tags import (
-    _annotation,
-    _capfirst,
-    _feature_link,
-    _frequency,
-    _plain_then_term,
-    _source,
+    annotation_html,
+    capfirst_text,
+    feature_link_html,
+    frequency_html,
+    plain_then_term_html,
+    source_html,
 )
 
 register = template.Library()
@@ -31,7 +31,7 @@ def _grid_cell(hit, absent) -> str:
     if hit is None:
         return ABSENT_CELL if absent else NOT_MENTIONED_CELL
     shown = hit.exact or hit.via[0]
-    frequency = _frequency(shown.frequency_band, shown.frequency_label)
+    frequency = frequency_html(shown.frequency_band, shown.frequency_label)
     if hit.exact:
         return frequency
     via = escape(shown.feature.plain_name or shown.feature.name)
@@ -61,7 +61,7 @@ def _cite(mention, result) -> str:
 
 @lru_cache(maxsize=1024)
 def _ticked_heading(name: str, plain_name: str) -> str:
-    heading = f"<strong>{escape(_capfirst(plain_name or name))}</strong>"
+    heading = f"<strong>{escape(capfirst_text(plain_name or name))}</strong>"
     return heading + (f' <span class="term">({escape(name)})</span>' if plain_name else "")
 
 
@@ -72,7 +72,7 @@ def _hit(hit, result) -> str:
     parts = ["<li>", _ticked_heading(ticked.name, ticked.plain_name)]
     exact = hit.exact
     if exact:
-        frequency = _frequency(exact.frequency_band, exact.frequency_label)
+        frequency = frequency_html(exact.frequency_band, exact.frequency_label)
         parts.append(f": {frequency}{_cite(exact, result)}")
     via = hit.via
     if via:
@@ -84,8 +84,8 @@ def _hit(hit, result) -> str:
         )
         for mention in via:
             feature = mention.feature
-            link = _feature_link(feature.get_absolute_url(), feature.name, feature.plain_name)
-            frequency = _frequency(mention.frequency_band, mention.frequency_label)
+            link = feature_link_html(feature.get_absolute_url(), feature.name, feature.plain_name)
+            frequency = frequency_html(mention.frequency_band, mention.frequency_label)
             parts.append(f"<li>{link}: {frequency}{_cite(mention, result)}</li>")
         if hit.not_shown:
             url = escape(result.condition.get_absolute_url())
@@ -102,7 +102,7 @@ def _source_list(result) -> str:
     slug = escape(result.condition.slug)
     items = "".join(
         f'<li id="src-{slug}-{c.number}">'
-        f"{_source(c.source) if c.source else _annotation(c.evidence, c.references)}</li>"
+        f"{source_html(c.source) if c.source else annotation_html(c.evidence, c.references)}</li>"
         for c in result.sources
     )
     if result.one_source:
@@ -137,7 +137,7 @@ def result_card(result, feature_count: int) -> str:
     parts.append("</ul>")
     if result.absent:
         absent = "".join(
-            f"<li>{_plain_then_term(m.feature.name, m.feature.plain_name)}{_cite(m, result)}</li>"
+            f"<li>{plain_then_term_html(m.feature.name, m.feature.plain_name)}{_cite(m, result)}</li>"
             for m in result.absent
         )
         parts.append(

@@ -208,3 +208,27 @@ def test_each_result_lists_its_sources_once_and_numbers_them(client):
     # One source for everything a result says: named once, no numbers.
     mgus_card = html[html.index('id="result-mgus"') :]
     assert "Source of everything above" in mgus_card and "#src-mgus-" not in mgus_card
+
+
+def test_stored_text_is_escaped_everywhere_a_result_shows_it(client):
+    """Results are built from escaped snippets in Python: every stored field must come out inert."""
+    evil = '<img src=x onerror="alert(1)">'
+    broad = FeatureFactory(name=f"Broad {evil}", plain_name=f"broad {evil}", slug="broad")
+    narrow = FeatureFactory(name=f"Narrow {evil}", plain_name=f"narrow {evil}", parents=[broad])
+    gone = FeatureFactory(name=f"Gone {evil}", slug="gone")
+    condition = ConditionFactory(name=f"Cond {evil}", summary=f"Summary {evil}", slug="cond")
+    source = SourceFactory(
+        title=f"Title {evil}", publisher=f"Pub {evil}", url="https://e.org/?a=1&b=2"
+    )
+    MentionFactory(
+        condition=condition, feature=narrow, sources=[source], references=f"PMID:1;X:{evil}"
+    )
+    MentionFactory(condition=condition, feature=gone, is_absent=True, evidence="TAS")
+    other = SourceFactory(title="Other")
+    MentionFactory(condition=ConditionFactory(), feature=narrow, sources=[other])
+
+    html = client.get("/?feature=broad&feature=gone").content.decode()
+
+    assert "<img" not in html and 'onerror="alert' not in html
+    assert html.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") >= 8
+    assert 'href="https://e.org/?a=1&amp;b=2"' in html
