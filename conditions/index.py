@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import content_version
-from .models import Condition, Feature, FeatureClosure, Mention, frequency_band, frequency_label
+from .models import (
+    Condition,
+    Feature,
+    FeatureAlias,
+    FeatureClosure,
+    Mention,
+    frequency_band,
+    frequency_label,
+)
 from .summaries import ConditionSummary, FeatureSummary, MentionSummary, SourceSummary
 
 
@@ -153,6 +161,7 @@ class MatchIndex:
         mentions: MentionTable,
         features: dict[int, FeatureSummary],
         conditions: dict[int, ConditionSummary],
+        tickable: dict[str, int],
     ):
         self.version = version
         self.condition_ids = condition_ids  # position -> condition id, in name order
@@ -162,6 +171,7 @@ class MatchIndex:
         self.mentions = mentions
         self.features = features  # published ones
         self.conditions = conditions  # published ones
+        self.tickable = tickable  # what a URL may name: slugs, HPO ids, alt and obsolete ids
 
     @classmethod
     def build(cls, version: str) -> MatchIndex:
@@ -176,12 +186,24 @@ class MatchIndex:
         position_of[condition_ids] = np.arange(len(condition_ids))
         features = {}
         in_name_order = []
-        for pk, name, plain_name, slug, published in Feature.objects.order_by(
+        tickable: dict[str, int] = {}  # slug or HPO id (or an alt or obsolete id) -> feature id
+        columns = ("pk", "name", "plain_name", "slug", "hpo_id", "is_published", "is_phenotype")
+        for pk, name, plain_name, slug, hpo_id, published, phenotype in Feature.objects.order_by(
             "name", "pk"
-        ).values_list("pk", "name", "plain_name", "slug", "is_published"):
+        ).values_list(*columns):
             in_name_order.append(pk)
             if published:
-                features[pk] = FeatureSummary(pk, name, plain_name, slug)
+                features[pk] = FeatureSummary(pk, name, plain_name, slug, hpo_id or "")
+                if phenotype:
+                    tickable[slug] = pk
+                    if hpo_id:
+                        tickable[hpo_id.upper()] = pk
+        for alias, pk in (
+            FeatureAlias.objects.filter(feature__in=Feature.objects.tickable())
+            .order_by("hpo_id", "kind", "feature__name")
+            .values_list("hpo_id", "feature_id")
+        ):
+            tickable.setdefault(alias.upper(), pk)
 
         rows, frequencies, annotations = _mention_rows()
         in_range = rows[:, 2] < len(position_of)
@@ -220,7 +242,17 @@ class MatchIndex:
         positions = (combined % width).astype(np.int32)
         keys, first = np.unique(feature_of, return_index=True)
         offsets = np.append(first, len(positions)).astype(np.int64)
-        return cls(version, condition_ids, keys, offsets, positions, mentions, features, conditions)
+        return cls(
+            version,
+            condition_ids,
+            keys,
+            offsets,
+            positions,
+            mentions,
+            features,
+            conditions,
+            tickable,
+        )
 
     def positions_for(self, feature_id: int) -> np.ndarray:
         i = int(np.searchsorted(self._keys, feature_id))

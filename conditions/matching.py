@@ -12,12 +12,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from . import index
 from .index import Ranking
-from .models import Condition, Feature, FeatureAlias, Mention
-from .summaries import Citation, ConditionSummary, MentionSummary
+from .models import Condition, Feature, Mention
+from .summaries import Citation, ConditionSummary, FeatureSummary, MentionSummary
+
+# A ticked feature: resolved from a URL (a summary), or the feature a feature page is about.
+Ticked = FeatureSummary | Feature
 
 # A results page shows, per ticked feature, the exact mention and the first more specific one;
 # the condition's page lists the rest.
@@ -28,7 +31,7 @@ SHOWN_PER_FEATURE = 2
 class FeatureHit:
     """How one result mentions one ticked feature."""
 
-    ticked: Feature
+    ticked: Ticked
     mentions: list[MentionSummary]  # shown: the exact feature first, then more specific by name
     total: int = 0  # mentions covering the feature in all, shown or not
     exact: MentionSummary | None = field(init=False)
@@ -54,7 +57,7 @@ class ConditionResult:
     condition: ConditionSummary
     hits: list[FeatureHit]  # in the order the features were ticked
     absent: list[MentionSummary] = field(default_factory=list)  # documented absent, each once
-    ticked: Sequence[Feature] = ()
+    ticked: Sequence[Ticked] = ()
     absent_for: dict[int, MentionSummary] = field(default_factory=dict)  # ticked id -> mention
     sources: list[Citation] = field(default_factory=list)  # cited by the mentions shown
     one_source: bool = False  # every mention shown cites the one source: no numbers needed
@@ -96,7 +99,7 @@ class ConditionResult:
         return len(self.hits)
 
     @property
-    def missing(self) -> list[Feature]:
+    def missing(self) -> list[Ticked]:
         hit_ids = {hit.ticked.pk for hit in self.hits}
         return [f for f in self.ticked if f.pk not in hit_ids and f.pk not in self.absent_for]
 
@@ -112,35 +115,27 @@ class ConditionResult:
 
 @dataclass(frozen=True)
 class ResolvedFeatures:
-    features: list[Feature]
+    features: list[FeatureSummary]
     unknown: list[str]
 
 
 def resolve_features(values: Iterable[str]) -> ResolvedFeatures:
     """Turn URL values (slugs or HPO ids, alt ids and obsolete ids too) into tickable features.
 
-    Keeps the order given, drops repeats, and names what could not be found.
+    Keeps the order given, drops repeats, and names what could not be found. A slug is matched as
+    written, an HPO id in any case; the index holds both, so this needs no query.
     """
-    cleaned = [v.strip() for v in values if v and v.strip()]
-    hpo_like = [v.upper() for v in cleaned if v.upper().startswith("HP:")]
-    tickable = Feature.objects.tickable()
-    found = list(tickable.filter(Q(slug__in=cleaned) | Q(hpo_id__in=hpo_like))) if cleaned else []
-    by_slug = {f.slug: f for f in found}
-    by_hpo = {f.hpo_id: f for f in found if f.hpo_id in hpo_like}
-    if hpo_like and len(by_hpo) < len(set(hpo_like)):
-        aliases = FeatureAlias.objects.filter(
-            hpo_id__in=set(hpo_like) - by_hpo.keys(), feature__in=tickable
-        ).select_related("feature")
-        for alias in aliases.order_by("hpo_id", "kind", "feature__name"):
-            by_hpo.setdefault(alias.hpo_id, alias.feature)
-    features: list[Feature] = []
+    match_index = index.current_index()
+    features: list[FeatureSummary] = []
     unknown: list[str] = []
-    for value in cleaned:
-        feature = by_slug.get(value) or by_hpo.get(value.upper())
-        if feature is None:
+    for value in (v.strip() for v in values if v and v.strip()):
+        pk = match_index.tickable.get(value)
+        if pk is None and value[:3].upper() == "HP:":
+            pk = match_index.tickable.get(value.upper())
+        if pk is None:
             if value not in unknown:
                 unknown.append(value)
-        elif feature not in features:
+        elif (feature := match_index.features[pk]) not in features:
             features.append(feature)
     return ResolvedFeatures(features, unknown)
 
@@ -172,7 +167,7 @@ def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
     return list(rows)
 
 
-def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[ConditionResult]:
+def explain(condition_ids: Sequence[int], features: Sequence[Ticked]) -> list[ConditionResult]:
     """Explanations for the given conditions (one page), in the order of `condition_ids`.
 
     The index picks the mentions that explain each result (a broad ticked feature can be covered
@@ -204,7 +199,7 @@ def explain(condition_ids: Sequence[int], features: Sequence[Feature]) -> list[C
     return results
 
 
-def ranked(features: Sequence[Feature]) -> Ranking:
+def ranked(features: Sequence[Ticked]) -> Ranking:
     """The ranking the site shows, from the in-process index (same answer as rank_conditions)."""
     return index.rank([f.pk for f in features])
 

@@ -16,6 +16,7 @@ class FeatureSummary(NamedTuple):
     name: str
     plain_name: str
     slug: str
+    hpo_id: str = ""
 
     def get_absolute_url(self) -> str:
         return slug_url("explorer:feature", self.slug)

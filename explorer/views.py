@@ -20,6 +20,7 @@ from conditions import content_version
 from conditions.matching import explain, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure, Mention
 from conditions.search import search_features
+from conditions.summaries import FeatureSummary
 
 from .response_cache import cached_by_content
 
@@ -90,7 +91,7 @@ def _build_curated_by_system(version: str) -> list[tuple[str, list[tuple[str, st
 _curated_by_system = content_version.PerVersion(_build_curated_by_system)
 
 
-def _browse_groups(ticked: list[Feature]) -> list[BrowseGroup]:
+def _browse_groups(ticked: list[FeatureSummary]) -> list[BrowseGroup]:
     """Curated features to tick, by body system; already-ticked ones are listed apart."""
     ticked_slugs = {f.slug for f in ticked}
     groups = []
@@ -149,7 +150,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _suggestions(query: str, ticked: list[Feature]) -> dict:
+def _suggestions(query: str, ticked: list[FeatureSummary]) -> dict:
     """Matches for the search box, leaving out features already ticked (but naming them, so a
     search whose only match is ticked says so rather than "no feature matches")."""
     if not query:

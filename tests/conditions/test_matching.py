@@ -88,7 +88,7 @@ def test_resolve_accepts_slugs_hpo_ids_and_aliases_and_names_unknowns(ontology):
         ["purpura", "hp:0040195", "HP:0001433", "purpura", "nonsense", "HP:0000006", " "]
     )
 
-    assert resolved.features == [purpura, organomegaly, hepatomegaly]
+    assert [f.pk for f in resolved.features] == [purpura.pk, organomegaly.pk, hepatomegaly.pk]
     assert resolved.unknown == ["nonsense", "HP:0000006"]
 
 
@@ -108,3 +108,20 @@ def test_a_broad_feature_shows_a_few_specific_mentions_and_counts_the_rest(ontol
     # Alphabetical among the more specific ones; the condition page lists the rest.
     assert [m.feature.name for m in hit.mentions] == ["Adrenomegaly", "Cardiomegaly"]
     assert hit.not_shown == 4
+
+
+def test_resolving_follows_edits(ontology):
+    organomegaly = ontology[0]
+    assert resolve_features(["HP:0040195"]).features[0].slug == organomegaly.slug
+
+    organomegaly.slug, organomegaly.name = "enlarged-organs", "Enlarged organs"
+    organomegaly.save()
+    [feature] = resolve_features(["enlarged-organs"]).features
+    assert (feature.pk, feature.name) == (organomegaly.pk, "Enlarged organs")
+
+    organomegaly.is_published = False
+    organomegaly.save()
+    assert resolve_features(["enlarged-organs", "HP:0040195"]).unknown == [
+        "enlarged-organs",
+        "HP:0040195",
+    ]

@@ -1,6 +1,6 @@
 import pytest
 
-from conditions.models import Feature
+from explorer import response_cache
 from tests.factories import ConditionFactory, FeatureFactory, MentionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,13 +171,26 @@ def test_rendered_results_are_cached_until_content_changes(
     assert "Crow–Fukase" in client.get(url, headers=HTMX).content.decode()
 
 
-def test_logged_in_staff_never_get_cached_pages(client, poems, admin_user):
+def test_logged_in_staff_never_get_cached_pages(client, poems, admin_user, monkeypatch):
+    class RecordingCache:
+        def __init__(self):
+            self.used = []
+
+        def get(self, key):
+            self.used.append("get")
+
+        def set(self, key, value, timeout):
+            self.used.append("set")
+
+    recording = RecordingCache()
+    monkeypatch.setattr(response_cache, "cache", recording)
     client.get("/?feature=purpura")
-    # A change that bumps no content version: visitors keep the cached page, staff see the change.
-    Feature.objects.filter(slug="purpura").update(name="Purpura (changed)")
-    assert "Purpura (changed)" not in client.get("/?feature=purpura").content.decode()
+    assert recording.used == ["get", "set"]  # a visitor's page is looked up and stored
+
     client.force_login(admin_user)
-    assert "Purpura (changed)" in client.get("/?feature=purpura").content.decode()
+    recording.used.clear()
+    assert "POEMS syndrome" in client.get("/?feature=purpura").content.decode()
+    assert recording.used == []  # staff pages are rendered afresh and never stored
 
 
 def test_each_result_lists_its_sources_once_and_numbers_them(client):
