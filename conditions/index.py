@@ -158,6 +158,7 @@ class MatchIndex:
         keys: np.ndarray,
         offsets: np.ndarray,
         positions: np.ndarray,
+        position_of: np.ndarray,
         mentions: MentionTable,
         features: dict[int, FeatureSummary],
         conditions: dict[int, ConditionSummary],
@@ -168,6 +169,7 @@ class MatchIndex:
         self._keys = keys  # sorted feature ids that have at least one condition
         self._offsets = offsets  # positions[offsets[i]:offsets[i+1]] belong to keys[i]
         self._positions = positions
+        self._position_of = position_of  # condition id -> position, or -1 if not published
         self.mentions = mentions
         self.features = features  # published ones
         self.conditions = conditions  # published ones
@@ -248,6 +250,7 @@ class MatchIndex:
             keys,
             offsets,
             positions,
+            position_of,
             mentions,
             features,
             conditions,
@@ -315,10 +318,6 @@ class MatchIndex:
         }
 
     @property
-    def _position_of(self) -> np.ndarray:
-        return self.mentions.position_of
-
-    @property
     def nbytes(self) -> int:
         arrays = (self.condition_ids, self._keys, self._offsets, self._positions)
         return sum(a.nbytes for a in arrays) + self.mentions.nbytes
@@ -329,7 +328,6 @@ class MentionTable:
     what a page shows of it, the is_a closure by ancestor and each feature's place in name order."""
 
     def __init__(self, **columns):
-        self.position_of = columns["position_of"]  # condition id -> position, or -1
         self.offsets = columns["offsets"]  # position -> its mentions' range below
         self.mention_ids = columns["mention_ids"]
         self.features = columns["features"]
@@ -354,8 +352,6 @@ class MentionTable:
         features_by_name: np.ndarray,
         **tables,
     ) -> MentionTable:
-        position_of = np.full(int(rows[:, 2].max(initial=0)) + 1, -1, dtype=np.int64)
-        position_of[rows[:, 2]] = positions
         order = np.argsort(positions, kind="stable")
         counts = np.bincount(positions, minlength=condition_count)
         by_ancestor = closure[np.lexsort((closure[:, 0], closure[:, 1]))]
@@ -363,7 +359,6 @@ class MentionTable:
         name_rank = np.zeros(int(features_by_name.max(initial=0)) + 1, dtype=np.int32)
         name_rank[features_by_name] = np.arange(len(features_by_name), dtype=np.int32)
         return cls(
-            position_of=position_of,
             offsets=np.r_[0, np.cumsum(counts)].astype(np.int64),
             mention_ids=rows[order, 0],
             features=rows[order, 1].astype(np.int32),

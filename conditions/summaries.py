@@ -81,10 +81,6 @@ class MentionSummary:
         self.sources = sources
         self.citations: list[int] = []  # numbers in its result's source list
 
-    @property
-    def feature_id(self) -> int:
-        return self.feature.pk
-
     def cited_sources(self) -> tuple[SourceSummary, ...]:
         return self.sources
 
