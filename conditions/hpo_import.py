@@ -118,6 +118,27 @@ WRITTEN = (
     Mention.sources.through,
 )
 
+# Onset (aspect C) and inheritance (aspect I) lines become condition data, in groups a visitor can
+# filter by: a term belongs to the group of the first of these it is, or is a kind of.
+ONSET_GROUPS = {
+    "HP:0030674": Condition.Onset.ANTENATAL.value,  # antenatal onset
+    "HP:0003577": Condition.Onset.ANTENATAL.value,  # congenital onset
+    "HP:0003623": Condition.Onset.CHILDHOOD.value,  # neonatal onset
+    "HP:0003593": Condition.Onset.CHILDHOOD.value,  # infantile onset
+    "HP:0011463": Condition.Onset.CHILDHOOD.value,  # childhood onset
+    "HP:0003621": Condition.Onset.ADULT.value,  # juvenile onset
+    "HP:0003581": Condition.Onset.ADULT.value,  # adult onset
+}
+INHERITANCE_GROUPS = {
+    "HP:0000006": Condition.Inheritance.AUTOSOMAL_DOMINANT.value,
+    "HP:0000007": Condition.Inheritance.AUTOSOMAL_RECESSIVE.value,
+    "HP:0001417": Condition.Inheritance.X_LINKED.value,
+    "HP:0001427": Condition.Inheritance.MITOCHONDRIAL.value,
+    "HP:0034335": "",  # inheritance qualifiers (penetrance, mosaicism…): not a mode
+    "HP:0000005": Condition.Inheritance.OTHER.value,  # any other mode of inheritance
+}
+TRAIT_GROUPS = {"C": ONSET_GROUPS, "I": INHERITANCE_GROUPS}
+
 Progress = Callable[[int, int, str], None]  # (step number, total steps, label)
 MentionValues = tuple[Any, ...]
 KINDS = ("body systems", "features", "is_a links", "synonyms", "aliases", "conditions", "mentions")
@@ -244,6 +265,9 @@ class _Importer:
         self.notes = self.report.notes
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.graph_changed = False
+        # database id -> aspect ("C" onset, "I" inheritance) -> group codes
+        self.traits: dict[str, dict[str, set[str]]] = {}
+        self.trait_groups: dict[tuple[str, str], str] = {}
 
     def run(self) -> ImportReport:
         self.step("body systems")
@@ -531,6 +555,11 @@ class _Importer:
             if row.evidence == "IEA" and not self.include_omim and cites_omim(row.reference):
                 notes["IEA line, derived from OMIM, not imported (no --include-omim)"] += 1
                 continue
+            if row.aspect in TRAIT_GROUPS and (group := self._trait_group(row)):
+                traits = self.traits.setdefault(row.database_id, {"C": set(), "I": set()})
+                traits[row.aspect].add(group)
+                notes[f"aspect {row.aspect} line, kept as condition data"] += 1
+                continue
             if row.aspect != "P":
                 notes[f"aspect {row.aspect or '(empty)'} line, not a phenotype (skipped)"] += 1
                 continue
@@ -569,6 +598,39 @@ class _Importer:
         if target is None:
             return None, "obsolete term without replaced_by (skipped)"
         return feature_ids[target], "obsolete term mapped to its replacement"
+
+    def _trait_group(self, row: Annotation) -> str:
+        """The onset or inheritance group of an aspect C or I line's term ("" when none)."""
+        key = (row.aspect, row.hpo_id)
+        if key not in self.trait_groups:
+            groups = TRAIT_GROUPS[row.aspect]
+            self.trait_groups[key] = ""
+            seen: set[str] = set()
+            frontier = [self.alt_ids.get(row.hpo_id) or self._replacement(row.hpo_id)]
+            while frontier:  # breadth first: the nearest group wins
+                term_id = frontier.pop(0)
+                if term_id is None or term_id in seen:
+                    continue
+                seen.add(term_id)
+                if term_id in groups:
+                    self.trait_groups[key] = groups[term_id]
+                    break
+                term = self.ontology.terms.get(term_id)
+                frontier.extend(term.parents if term else ())
+        return self.trait_groups[key]
+
+    def _trait_codes(self, db_ids: Sequence[str]) -> tuple[str, str]:
+        """(onset, inheritance) codes of the given database ids' lines, space-separated in the
+        choices' order."""
+        onset, inheritance = set(), set()
+        for db_id in db_ids:
+            traits = self.traits.get(db_id, {"C": (), "I": ()})
+            onset.update(traits["C"])
+            inheritance.update(traits["I"])
+        return (
+            " ".join(code for code in Condition.Onset.values if code in onset),
+            " ".join(code for code in Condition.Inheritance.values if code in inheritance),
+        )
 
     def _onset_name(self, onset: str) -> str | None:
         """The onset term's name ("" when none given, None when the id is unknown)."""
@@ -618,32 +680,52 @@ class _Importer:
         }
         # Whole tables are read rather than filtered by id: no IN lists of 10k+ parameters.
         existing = {
-            pk: (name, origin, slug)
-            for pk, name, origin, slug in Condition.objects.values_list(
-                "pk", "name", "origin", "slug"
+            pk: (name, origin, slug, onset, inheritance)
+            for pk, name, origin, slug, onset, inheritance in Condition.objects.values_list(
+                "pk", "name", "origin", "slug", "onset", "inheritance"
             )
         }
-        slugs = {slug for _, _, slug in existing.values()}
+        slugs = {row[2] for row in existing.values()}
         new_rows, updates = [], []
+        db_ids_of: dict[int, list[str]] = {}  # several codes may lead to one curated condition
+        for db_id in names:
+            if db_id in xrefs:
+                db_ids_of.setdefault(xrefs[db_id], []).append(db_id)
         for db_id, name in names.items():
             if db_id not in xrefs:
+                traits = self._trait_codes([db_id])
                 prefix, _, code = db_id.partition(":")
                 slug = _unique_slug(slugify(name), slugify(f"{prefix}-{code}"), slugs, always=True)
                 new_rows.append(
-                    (name, slug, "", "", Condition.Status.PUBLISHED.value, HPO, self.now)
+                    (name, slug, "", "", Condition.Status.PUBLISHED.value, HPO, *traits, self.now)
                 )
                 continue
-            old_name, origin, _ = existing[xrefs[db_id]]
-            if origin == HPO and old_name != name:
-                updates.append((name, self.now, xrefs[db_id]))
+            old_name, origin, _, *old_traits = existing[xrefs[db_id]]
+            traits = self._trait_codes(db_ids_of[xrefs[db_id]])
+            if origin != HPO:  # staff's row: only a blank onset or inheritance is filled
+                name = old_name
+                traits = tuple(old or new for old, new in zip(old_traits, traits, strict=True))
+            if (name, *traits) != (old_name, *old_traits):
+                existing[xrefs[db_id]] = (name, origin, _, *traits)  # one update per condition
+                updates.append((name, *traits, self.now, xrefs[db_id]))
             else:
                 tally.unchanged += 1
         insert_rows(
             Condition,
-            ("name", "slug", "summary", "description", "status", "origin", "updated_at"),
+            (
+                "name",
+                "slug",
+                "summary",
+                "description",
+                "status",
+                "origin",
+                "onset",
+                "inheritance",
+                "updated_at",
+            ),
             new_rows,
         )
-        update_rows(Condition, ("name", "updated_at"), updates)
+        update_rows(Condition, ("name", "onset", "inheritance", "updated_at"), updates)
         tally.created, tally.updated = len(new_rows), len(updates)
         if new_rows:
             by_slug = dict(Condition.objects.values_list("slug", "pk"))

@@ -287,6 +287,20 @@ class Condition(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class Onset(models.TextChoices):
+        # Groups of the HPO's onset terms (HP:0003674), coarse enough for a visitor's filter.
+        ANTENATAL = "antenatal", "Before or at birth"
+        CHILDHOOD = "childhood", "Infancy and childhood"
+        ADULT = "adult", "Adolescence and adulthood"
+
+    class Inheritance(models.TextChoices):
+        # Groups of the HPO's modes of inheritance (HP:0000005).
+        AUTOSOMAL_DOMINANT = "autosomal_dominant", "Autosomal dominant"
+        AUTOSOMAL_RECESSIVE = "autosomal_recessive", "Autosomal recessive"
+        X_LINKED = "x_linked", "X-linked"
+        MITOCHONDRIAL = "mitochondrial", "Mitochondrial"
+        OTHER = "other", "Other patterns (sporadic, somatic, multifactorial…)"
+
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
     summary = models.TextField(
@@ -298,6 +312,16 @@ class Condition(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     last_reviewed = models.DateField(null=True, blank=True)
     origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+    # Space-separated codes of the groups above, from the HPO annotations' onset and inheritance
+    # lines (or staff): a condition can have several. Blank means nothing recorded.
+    onset = models.CharField(
+        "age of onset", max_length=60, blank=True, help_text="Codes: antenatal childhood adult."
+    )
+    inheritance = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Codes: autosomal_dominant autosomal_recessive x_linked mitochondrial other.",
+    )
     related = models.ManyToManyField(
         "self", through="ConditionLink", symmetrical=False, blank=True, related_name="+"
     )
@@ -322,6 +346,15 @@ class Condition(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def onset_labels(self) -> list[str]:
+        return [str(self.Onset(code).label) for code in self.onset.split() if code in self.Onset]
+
+    @property
+    def inheritance_labels(self) -> list[str]:
+        codes = self.inheritance.split()
+        return [str(self.Inheritance(code).label) for code in codes if code in self.Inheritance]
 
 
 class CrossReferenceManager(models.Manager):

@@ -194,7 +194,7 @@ def test_imports_conditions_and_mentions_exactly_as_recorded():
         "n > m (kept, not recorded)": 1,
         "duplicate line (skipped)": 1,
         "another line for the same condition and feature (first positive kept)": 1,
-        "aspect I line, not a phenotype (skipped)": 1,
+        "aspect I line, kept as condition data": 1,
         "OMIM not imported (no --include-omim)": 2,
         "IEA line, derived from OMIM, not imported (no --include-omim)": 1,
     }
