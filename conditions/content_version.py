@@ -39,13 +39,19 @@ def middleware(get_response):
     list each ask for it. Any bump in the request forgets it."""
 
     def read_once(request):
-        _request.active, _request.version = True, None
+        _request.active, _request.version, _request.stale = True, None, False
         try:
             return get_response(request)
         finally:
-            _request.active, _request.version = False, None
+            _request.active, _request.version, _request.stale = False, None, False
 
     return read_once
+
+
+def served_stale() -> bool:
+    """Whether this request was answered from something built for an older version (while the
+    current one builds): what it rendered must not be stored under the current version."""
+    return getattr(_request, "stale", False)
 
 
 def bump() -> None:

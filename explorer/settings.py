@@ -219,3 +219,8 @@ LOGGING = {
 # Product settings.
 EXPLORER_MAX_FEATURES = 30
 EXPLORER_PAGE_SIZE = 50
+# Anonymous public pages may be kept by browsers and shared proxies/CDNs this long (seconds), and
+# served stale this much longer while revalidating (a 304 when the content has not changed), so an
+# edit reaches every visitor within their sum.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 2)
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 3)

@@ -179,6 +179,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_by_content(params=("q", "page"))
 def condition_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
     conditions = Condition.objects.published().order_by("name")
@@ -199,6 +200,7 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_by_content(params=())
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.published(), slug=slug)
     mentions = (
@@ -237,6 +239,7 @@ FEATURE_PAGE_CONDITIONS = 50
 
 
 @require_GET
+@cached_by_content(params=())
 def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
     feature = get_object_or_404(
         Feature.objects.published()
@@ -264,6 +267,7 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_by_content(params=())
 def body_system_list(request: HttpRequest) -> HttpResponse:
     systems = (
         BodySystem.objects.annotate(
@@ -278,6 +282,7 @@ def body_system_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_by_content(params=("page",))
 def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     system = get_object_or_404(BodySystem, slug=slug)
     features = (
@@ -301,5 +306,6 @@ def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_by_content(params=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "explorer/about.html", {"shows_hpo_data": True})

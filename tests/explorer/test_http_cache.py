@@ -1,0 +1,95 @@
+"""Public pages are cacheable by browsers and shared proxies; staff and admin pages stay private."""
+
+import pytest
+from django.conf import settings
+
+from conditions import content_version
+from tests.factories import ConditionFactory, FeatureFactory, MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def content():
+    purpura = FeatureFactory(name="Purpura", slug="purpura")
+    condition = ConditionFactory(name="MGUS", slug="mgus")
+    MentionFactory(condition=condition, feature=purpura)
+    return condition
+
+
+PUBLIC_PAGES = [
+    "/?feature=purpura",
+    "/conditions/",
+    "/conditions/mgus/",
+    "/features/purpura/",
+    "/body-systems/",
+    "/about/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_anonymous_public_pages_are_shareable_and_never_vary_on_cookies(client, content, url):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    control = response.headers["Cache-Control"]
+    assert "public" in control and "private" not in control
+    assert f"max-age={settings.PUBLIC_CACHE_MAX_AGE}" in control
+    assert "stale-while-revalidate=" in control
+    assert response.headers["ETag"]
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert not response.cookies  # nothing per visitor was set either
+
+
+def test_a_conditional_request_answers_304_until_the_content_changes(client, content):
+    first = client.get("/conditions/mgus/")
+    etag = first.headers["ETag"]
+
+    again = client.get("/conditions/mgus/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.content
+    assert again.headers["ETag"] == etag and "public" in again.headers["Cache-Control"]
+
+    content.name = "Monoclonal gammopathy"
+    content.save()  # any edit moves the content version on
+
+    changed = client.get("/conditions/mgus/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Monoclonal gammopathy" in changed.content.decode()
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_etag_is_the_content_version_and_tells_full_pages_from_htmx_ones(client, content):
+    full = client.get("/?feature=purpura").headers["ETag"]
+    partial = client.get("/?feature=purpura", headers=HTMX).headers["ETag"]
+
+    assert content_version.current() in full and full != partial
+    # The full page's tag does not validate the partial (the URL is the same, Vary: HX-Request).
+    response = client.get("/?feature=purpura", headers={**HTMX, "If-None-Match": full})
+    assert response.status_code == 200
+
+
+def test_a_random_extra_parameter_is_served_from_the_same_cached_page(
+    client, content, django_assert_num_queries
+):
+    client.get("/?feature=purpura")
+    with django_assert_num_queries(1):  # the content version only: no rendering
+        response = client.get("/?feature=purpura&cachebuster=12345")
+    assert response.status_code == 200 and "MGUS" in response.content.decode()
+
+
+def test_staff_pages_stay_private(admin_client, content):
+    for url in ["/?feature=purpura", "/conditions/mgus/"]:
+        response = admin_client.get(url)
+        assert "private" in response.headers["Cache-Control"]
+        assert "public" not in response.headers["Cache-Control"]
+        assert "ETag" not in response.headers
+    admin = admin_client.get("/admin/")
+    assert "private" in admin.headers["Cache-Control"]
+    assert "Cookie" in admin.headers["Vary"]
+
+
+def test_pages_that_are_not_found_are_not_marked_shareable(client, content):
+    response = client.get("/conditions/no-such-thing/")
+    assert response.status_code == 404
+    assert "public" not in response.get("Cache-Control", "")
