@@ -40,6 +40,7 @@ from .hpo import (
     Annotations,
     HpoFormatError,
     Ontology,
+    Term,
     parse_frequency,
     parse_hpoa,
     parse_obo,
@@ -66,6 +67,7 @@ HPO = Origin.HPO.value
 SYNONYM_KINDS = {scope: Synonym.Kind[scope].value for scope in SYNONYM_SCOPES}
 ALT_ID, REPLACED_BY, CONSIDER = (k.value for k in FeatureAlias.Kind)
 ALIAS_PRIORITY = {ALT_ID: 0, REPLACED_BY: 1, CONSIDER: 2}
+CURATED = Origin.CURATED.value
 CATEGORIES = {term: category.value for term, category in Mention.CATEGORY_HPO_IDS.items()}
 EXCLUDED = Mention.Category.EXCLUDED.value
 NOT_RECORDED, CATEGORY, COUNT, PERCENT = (k.value for k in Mention.FrequencyKind)
@@ -97,9 +99,18 @@ MENTION_FIELDS = (
     "curated_on",
 )
 IS_ABSENT = MENTION_FIELDS.index("is_absent")
-FEATURE_FIELDS = ("name", "definition", "body_system", "is_phenotype", "search_text")
-# Staff-written Feature fields: blank on imported rows, never written by the import.
-STAFF = ("plain_name", "description", "illustration", "illustration_alt", "illustration_credit")
+FEATURE_FIELDS = (
+    "name",
+    "definition",
+    "body_system",
+    "is_phenotype",
+    "plain_name",
+    "plain_name_origin",
+    "search_text",
+)
+# Staff-written Feature fields: blank on imported rows, never written by the import. (The plain
+# name is staff text too, but where staff left it blank the import offers the HPO's everyday name.)
+STAFF = ("description", "illustration", "illustration_alt", "illustration_credit")
 STAFF_BLANKS = ("",) * len(STAFF)
 _DATE = re.compile(r"\[(\d{4}-\d{2}-\d{2})\]")
 
@@ -351,36 +362,43 @@ class _Importer:
         existing = {
             row[0]: row[1:]
             for row in Feature.objects.exclude(hpo_id="").values_list(
-                "hpo_id", "pk", "origin", "plain_name", "is_published", *FEATURE_FIELDS
+                "hpo_id", "pk", "origin", "is_published", *FEATURE_FIELDS
             )
         }
         slugs = set(Feature.objects.values_list("slug", flat=True))
         new_rows, updates = [], []
         for term in self.current.values():
-            pk, origin, plain_name, _, *old = existing.get(term.id, (None, HPO, "", True))
-            from_hpo = [
-                term.name,
-                term.definition,
-                body_system(term.id),
-                # The phenotype subtree, its root included: visitors may tick any of it.
-                term.id in branches or term.id == PHENOTYPIC_ABNORMALITY,
-                normalise_search_text(f"{term.name} {plain_name}"),
+            pk, origin, _, *old = existing.get(term.id, (None, HPO, True))
+            name, definition, system, is_phenotype, plain_name, plain_origin, _ = old or [None] * 7
+            if pk is None or origin == HPO:
+                name, is_phenotype = (
+                    term.name,
+                    (
+                        # The phenotype subtree, its root included: visitors may tick any of it.
+                        term.id in branches or term.id == PHENOTYPIC_ABNORMALITY
+                    ),
+                )
+            if pk is None or origin == HPO or not definition:
+                definition = term.definition
+            if pk is None or origin == HPO or not system:
+                system = body_system(term.id)
+            # Staff text always wins; a blank, or the HPO's own earlier choice, follows the release.
+            if pk is None or not plain_name or plain_origin == HPO:
+                plain_name = everyday_name(term)
+                plain_origin = HPO if plain_name else CURATED
+            want = [
+                name,
+                definition,
+                system,
+                is_phenotype,
+                plain_name,
+                plain_origin,
+                normalise_search_text(f"{name} {plain_name}"),
             ]
             if pk is None:
                 slug = _unique_slug(slugify(term.name) or f"hp-{term.id[3:]}", term.id[3:], slugs)
-                new_rows.append((term.id, slug, *from_hpo, True, HPO, self.now, *STAFF_BLANKS))
+                new_rows.append((term.id, slug, *want, True, HPO, self.now, *STAFF_BLANKS))
                 continue
-            if origin == HPO:
-                want = from_hpo
-            else:  # curated: only blanks are filled in (the definition, the body system)
-                name, definition, system, is_phenotype, search = old
-                want = [
-                    name,
-                    definition or from_hpo[1],
-                    system or from_hpo[2],
-                    is_phenotype,
-                    search,
-                ]
             if want != old:
                 updates.append((*want, self.now, pk))
             else:
@@ -838,6 +856,41 @@ def _frequency(text: str) -> tuple[tuple[str, str, int | None, int | None, Decim
     if n > m:
         return unusable, "n > m (kept, not recorded)"
     return (COUNT, "", n, m, None), ""
+
+
+# Scopes whose layperson synonyms may name a feature: BROAD and NARROW ones mean something wider
+# or narrower than the term, so they never do.
+EVERYDAY_SCOPES = ("EXACT", "RELATED")
+
+
+def everyday_name(term: Term) -> str:
+    """The HPO's everyday name for a term: one of its layperson synonyms, "" if it has none.
+
+    The choice is deterministic and documented (README): EXACT before RELATED; a synonym that
+    says something other than the medical name before one that only repeats it (up to case,
+    punctuation and plural -s, e.g. "Delusions" for "Delusion": the HPO then marks the name itself
+    as everyday words, and it is kept as the name is written); then the fewest words; then
+    alphabetical order. The text is kept exactly as the HPO writes it.
+    """
+    repeats_name = _words(term.name)
+    candidates = [
+        (
+            EVERYDAY_SCOPES.index(synonym.scope),
+            _words(synonym.text) == repeats_name,
+            len(synonym.text.split()),
+            synonym.text,
+        )
+        for synonym in term.synonyms
+        if synonym.is_layperson and synonym.scope in EVERYDAY_SCOPES and synonym.text
+    ]
+    if not candidates:
+        return ""
+    _, repeats, _, text = min(candidates)
+    return term.name if repeats else text
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.removesuffix("s") for word in normalise_search_text(text).split())
 
 
 def _release_date(data_version: str) -> str:

@@ -109,7 +109,16 @@ class Feature(models.Model):
         "plain-language name",
         max_length=255,
         blank=True,
-        help_text="What most people would call it, e.g. “enlarged liver” for hepatomegaly.",
+        help_text="What most people would call it, e.g. “enlarged liver” for hepatomegaly. "
+        "Left blank, the HPO import fills it from the term's layperson synonyms.",
+    )
+    plain_name_origin = models.CharField(
+        "plain name written by",
+        max_length=10,
+        choices=Origin,
+        default=Origin.CURATED,
+        help_text="“Imported from the HPO”: the HPO's everyday name, chosen by the import. "
+        "Editing the plain name makes it staff text, which the import never overwrites.",
     )
     description = models.TextField(
         "plain-language description", blank=True, help_text="One or two sentences, no jargon."
@@ -166,12 +175,29 @@ class Feature(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        feature = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        if "plain_name" in feature.__dict__:  # not deferred
+            feature._loaded_plain_name = feature.plain_name
+        return feature
+
     def save(self, *args, **kwargs):
+        # A plain name staff typed over the HPO's is theirs from now on (re-import keeps it).
+        loaded = getattr(self, "_loaded_plain_name", self.plain_name)
+        if self.plain_name_origin == Origin.HPO and self.plain_name != loaded:
+            self.plain_name_origin = Origin.CURATED
         self.search_text = normalise_search_text(f"{self.name} {self.plain_name}")
         super().save(*args, **kwargs)
+        self._loaded_plain_name = self.plain_name
 
     def get_absolute_url(self) -> str:
         return slug_url("explorer:feature", self.slug)
+
+    @property
+    def has_hpo_plain_name(self) -> bool:
+        """The plain name is the HPO's own everyday name (a layperson synonym), not staff text."""
+        return bool(self.plain_name) and self.plain_name_origin == Origin.HPO
 
     @property
     def display_name(self) -> str:
@@ -631,6 +657,24 @@ def frequency_label(kind, category, numerator, denominator, percent) -> str:
         case Mention.FrequencyKind.PERCENT:
             return f"{percent.normalize():f}% of people studied"
     return "Not recorded"
+
+
+# The HPO's evidence codes in words (shown beside the code, with a legend on the page).
+EVIDENCE_WORDS = {
+    "PCS": "published clinical study",
+    "TAS": "traceable author statement",
+    "IEA": "taken from OMIM",
+}
+
+
+def evidence_words(code: str, references: str = "") -> str:
+    """An evidence code in words. IEA lines are parsed from another database: OMIM for OMIM's
+    own lines, DECIPHER for a few DECIPHER ones, so the words name the database cited."""
+    if code == "IEA" and references:
+        cited = references.split(";", 1)[0].partition(":")[0].strip().upper()
+        if cited == "DECIPHER":
+            return "taken from DECIPHER"
+    return EVIDENCE_WORDS.get(code, code)
 
 
 BAND_FLOORS = (

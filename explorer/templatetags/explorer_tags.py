@@ -8,6 +8,8 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from conditions.models import EVIDENCE_WORDS, evidence_words
+
 register = template.Library()
 
 # Staff write Markdown; what reaches the page is sanitised HTML with only these tags.
@@ -27,6 +29,12 @@ ALLOWED_TAGS = {
     "code",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+@register.inclusion_tag("includes/evidence_legend.html")
+def evidence_legend() -> dict:
+    """What the HPO's evidence codes mean, for pages that show them."""
+    return {"codes": EVIDENCE_WORDS.items()}
 
 
 @register.filter(name="markdown")
@@ -117,7 +125,10 @@ def annotation_html(evidence: str, references: str) -> str:
         link_html(url, label) if url else escape(label)
         for label, url in reference_links(references)
     )
-    return f"HPO annotation{f' ({escape(evidence)})' if evidence else ''}: {links}"
+    said = (
+        f", {escape(evidence_words(evidence, references))} ({escape(evidence)})" if evidence else ""
+    )
+    return f"HPO annotation{said}: {links}"
 
 
 @register.simple_tag
