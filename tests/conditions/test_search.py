@@ -1,5 +1,6 @@
 import pytest
 
+from conditions import search as search_module
 from conditions.search import search_features
 from tests.factories import FeatureFactory, SynonymFactory
 
@@ -62,3 +63,24 @@ def test_index_follows_edits(features):
     assert names("petechia") == []
     SynonymFactory(feature=purpura, text="petechiae")
     assert names("petechia") == ["Purpura"]
+
+
+def test_a_long_pasted_query_costs_what_its_distinct_words_cost(features):
+    assert search_module.query_tokens(("a ab " * 40)[:200]) == ["ab"]
+    assert len(search_module.query_tokens(" ".join(f"w{i}x" for i in range(40)))) == (
+        search_module.MAX_TOKENS
+    )
+    assert names(("enlarged liver " * 20)[:200]) == names("enlarged liver") == ["Hepatomegaly"]
+
+
+def test_stopping_early_keeps_the_ranking_of_a_full_scan():
+    for i in range(25):
+        feature = FeatureFactory(name=f"Abnormality of part {i:02d}" + " x" * (i % 4))
+        if i % 3 == 0:
+            SynonymFactory(feature=feature, text=f"odd part {i} ab", is_layperson=bool(i % 2))
+    index = search_module.current_index()
+    for query in ["ab", "part ab", "abnormality", "odd"]:
+        tokens = search_module.query_tokens(query)
+        full = search_module._best(index.find(tokens), tokens, 10)
+        assert [m.feature.pk for m in search_features(query)] == [m.feature.pk for m in full]
+        assert len(full) >= 9
