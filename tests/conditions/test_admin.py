@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group, User
 
 from conditions.models import Condition, Mention
 from tests.factories import (
@@ -12,14 +11,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return user
 
 
 def inline_management(prefix, total=0, initial=0):

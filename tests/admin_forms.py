@@ -1,0 +1,20 @@
+"""Post an admin change form back as a browser would (shared by the admin tests and bench/admin.py)."""
+
+
+def posted_form(client, url: str) -> dict:
+    """The form's current values, inline management forms and blank extra rows included."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms.extend(inline.formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return data

@@ -1,0 +1,153 @@
+"""The editors' workplace at field scale (issue #14): big conditions save, pages stay small."""
+
+import pytest
+
+from conditions.models import Condition, Mention
+from tests.admin_forms import posted_form
+from tests.factories import (
+    BodySystemFactory,
+    ConditionFactory,
+    FeatureFactory,
+    MentionFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_condition():
+    condition = ConditionFactory(name="Williams syndrome", slug="williams-syndrome")
+    source = SourceFactory()
+    system = BodySystemFactory()
+    features = [FeatureFactory(name=f"Feature {i:03}", body_system=system) for i in range(200)]
+    mentions = Mention.objects.bulk_create(
+        Mention(condition=condition, feature=feature) for feature in features
+    )
+    Mention.sources.through.objects.bulk_create(
+        Mention.sources.through(mention_id=m.pk, source_id=source.pk) for m in mentions
+    )
+    return condition
+
+
+def test_a_condition_with_200_mentions_saves(client, editor, big_condition):
+    url = f"/admin/conditions/condition/{big_condition.pk}/change/"
+    data = posted_form(client, url)
+    data["summary"] = "A new plain summary."
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    big_condition.refresh_from_db()
+    assert big_condition.summary == "A new plain summary."
+    assert big_condition.mentions.count() == 200  # nothing lost by not posting them back
+    assert len(data) < 100  # far below DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000)
+
+
+def test_change_page_lists_every_mention_in_a_bounded_number_of_queries(
+    client, editor, big_condition, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(30):
+        response = client.get(f"/admin/conditions/condition/{big_condition.pk}/change/")
+    html = response.content.decode()
+    assert "Mentions (200)" in html
+    assert html.count("/change/?from_condition=1") == 200  # one edit link a row
+    assert (
+        f"/admin/conditions/mention/add/?condition={big_condition.pk}&amp;from_condition=1" in html
+    )
+    mention = big_condition.mentions.order_by("pk").first()
+    assert f"/admin/conditions/mention/{mention.pk}/change/?from_condition=1" in html
+    # No form field per existing mention: only the blank "add mentions" row.
+    assert 'name="mentions-INITIAL_FORMS" value="0"' in html
+
+
+def test_a_new_mention_can_still_be_added_from_the_condition_page(client, editor, big_condition):
+    url = f"/admin/conditions/condition/{big_condition.pk}/change/"
+    data = posted_form(client, url)
+    fever = FeatureFactory(name="Fever")
+    source = SourceFactory()
+    data.update(
+        {
+            "mentions-0-feature": str(fever.pk),
+            "mentions-0-frequency_kind": "not_recorded",
+            "mentions-0-sources": [str(source.pk)],
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert big_condition.mentions.count() == 201
+    assert big_condition.mentions.filter(feature=fever).exists()
+
+
+def test_editing_a_mention_from_the_condition_page_returns_there(client, editor):
+    mention = MentionFactory()
+    url = f"/admin/conditions/mention/{mention.pk}/change/?from_condition=1"
+    data = posted_form(client, url)
+    data.update({"frequency_kind": "percent", "percent": "40", "_save": "Save"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert response.url.startswith(f"/admin/conditions/condition/{mention.condition_id}/change/")
+    mention.refresh_from_db()
+    assert mention.frequency_label == "40% of people studied"
+
+
+def test_deleting_a_much_mentioned_feature_counts_instead_of_listing(
+    client, editor, django_assert_max_num_queries
+):
+    seizure = FeatureFactory(name="Seizure")
+    for _ in range(60):
+        MentionFactory(feature=seizure)
+
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/admin/conditions/feature/{seizure.pk}/delete/")
+
+    html = response.content.decode()
+    # Mentions protect the feature: the page says how many and links to them.
+    assert f"/admin/conditions/mention/?feature__id__exact={seizure.pk}" in html
+    assert "60 mentions" in html
+
+
+def test_deleting_a_condition_summarises_its_cascade(client, editor, django_assert_max_num_queries):
+    condition = ConditionFactory()
+    for _ in range(30):
+        MentionFactory(condition=condition)
+
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/admin/conditions/condition/{condition.pk}/delete/")
+
+    assert "30 mentions" in response.content.decode()
+    client.post(f"/admin/conditions/condition/{condition.pk}/delete/", {"post": "yes"})
+    assert not Condition.objects.filter(pk=condition.pk).exists()
+
+
+def test_body_system_filter_finds_conditions_through_their_mentions(client, editor):
+    skin = BodySystemFactory(name="Skin")
+    nerves = BodySystemFactory(name="Nerves")
+    MentionFactory(
+        condition=ConditionFactory(name="POEMS syndrome"),
+        feature=FeatureFactory(body_system=nerves),
+    )
+    twice = ConditionFactory(name="Cryoglobulinaemia")
+    for _ in range(2):  # two skin mentions: listed once
+        MentionFactory(condition=twice, feature=FeatureFactory(body_system=skin))
+
+    html = client.get(f"/admin/conditions/condition/?body_system={skin.slug}").content.decode()
+
+    assert html.count(">Cryoglobulinaemia<") == 1
+    assert "POEMS syndrome" not in html
+
+
+def test_condition_list_counts_mentions(client, editor):
+    condition = ConditionFactory(name="POEMS syndrome")
+    for _ in range(3):
+        MentionFactory(condition=condition)
+    ConditionFactory(name="MGUS")
+
+    response = client.get("/admin/conditions/condition/")
+
+    counts = {c.name: c.mention_total for c in response.context["cl"].result_list}
+    assert counts == {"POEMS syndrome": 3, "MGUS": 0}
