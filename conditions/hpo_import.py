@@ -858,15 +858,16 @@ def _frequency(text: str) -> tuple[tuple[str, str, int | None, int | None, Decim
     return (COUNT, "", n, m, None), ""
 
 
-# Scopes whose layperson synonyms may name a feature: BROAD and NARROW ones mean something wider
-# or narrower than the term, so they never do.
-EVERYDAY_SCOPES = ("EXACT", "RELATED")
+# Only EXACT layperson synonyms name a feature: BROAD and NARROW ones mean something wider or
+# narrower, and RELATED ones can mislead (the HPO relates "Cancer" to Neoplasm, which includes
+# benign growths).
+EVERYDAY_SCOPE = "EXACT"
 
 
 def everyday_name(term: Term) -> str:
     """The HPO's everyday name for a term: one of its layperson synonyms, "" if it has none.
 
-    The choice is deterministic and documented (README): EXACT before RELATED; a synonym that
+    The choice is deterministic and documented (README): EXACT layperson synonyms only; one that
     says something other than the medical name before one that only repeats it (up to case,
     punctuation and plural -s, e.g. "Delusions" for "Delusion": the HPO then marks the name itself
     as everyday words, and it is kept as the name is written); then the fewest words; then
@@ -875,17 +876,16 @@ def everyday_name(term: Term) -> str:
     repeats_name = _words(term.name)
     candidates = [
         (
-            EVERYDAY_SCOPES.index(synonym.scope),
             _words(synonym.text) == repeats_name,
             len(synonym.text.split()),
             synonym.text,
         )
         for synonym in term.synonyms
-        if synonym.is_layperson and synonym.scope in EVERYDAY_SCOPES and synonym.text
+        if synonym.is_layperson and synonym.scope == EVERYDAY_SCOPE and synonym.text
     ]
     if not candidates:
         return ""
-    _, repeats, _, text = min(candidates)
+    repeats, _, text = min(candidates)
     return term.name if repeats else text
 
 

@@ -30,7 +30,11 @@ def term(name: str, *synonyms: tuple[str, str, bool]) -> Term:
     [
         ([], ""),
         ([("Purpuric lesions", "EXACT", False)], ""),  # not a layperson synonym
-        ([("Spots", "BROAD", True), ("Red spots", "NARROW", True)], ""),  # wider or narrower
+        # Wider, narrower or only related: "Cancer" is RELATED to Neoplasm, which is not all cancer.
+        (
+            [("Spots", "BROAD", True), ("Red spots", "NARROW", True), ("Cancer", "RELATED", True)],
+            "",
+        ),
         ([("Bleeding spots", "RELATED", True), ("Purple spots", "EXACT", True)], "Purple spots"),
         (
             [("Purple spots on the skin", "EXACT", True), ("Purple spots", "EXACT", True)],
