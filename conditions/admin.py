@@ -1,14 +1,26 @@
 """The staff's workplace: curate conditions, features, mentions and sources, with revertible history."""
 
+import re
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import router
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length, Lower, NullIf
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -33,6 +45,7 @@ from .models import (
     Source,
     Synonym,
 )
+from .search import search_features
 
 
 class ReviewedBeforeFilter(admin.SimpleListFilter):
@@ -149,6 +162,57 @@ def _filtered_changelist(model, parent_model, objs, site_name: str) -> str | Non
 
 
 RETURN_TO_CONDITION = "from_condition"
+RANKED_LOOKUPS = 20  # one autocomplete page
+CODE_TERM = re.compile(r"^(?P<scheme>[A-Za-z0-9]+):(?P<code>\S+)$")
+
+
+def is_autocomplete(request) -> bool:
+    return request.path.endswith("/autocomplete/")
+
+
+def in_rank_order(queryset, ranked_ids: list[int], also):
+    """`ranked_ids` first, in that order, then whatever else `also` (a Q) finds, by name."""
+    order = Case(
+        *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked_ids)],
+        default=Value(len(ranked_ids)),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(Q(pk__in=ranked_ids) | also).annotate(rank=order).order_by("rank", "name")
+    )
+
+
+class LabelledAutocompleteView(AutocompleteJsonView):
+    """Autocomplete choices labelled by the model admin's `autocomplete_label`, when it has one."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
+def feature_label(feature: Feature) -> str:
+    """ "plain name (medical name) · HP:…", as editors asked to read a choice."""
+    return f"{feature.display_name} · {feature.hpo_id}" if feature.hpo_id else feature.display_name
+
+
+def source_label(source: Source) -> str:
+    """Title, publisher and year, so two editions or two publishers' pages are told apart."""
+    accessed = f"accessed {source.accessed.year}" if source.accessed else ""
+    details = " · ".join(part for part in (source.publisher, accessed) if part)
+    return f"{source.title} ({details})" if details else source.title
+
+
+def recent_sources(condition_id) -> list[int]:
+    """The sources of the condition's newest mention that cites any: a new one likely cites them too."""
+    newest = (
+        Mention.objects.filter(condition_id=condition_id, sources__isnull=False)
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    return list(Source.objects.filter(mentions__in=Subquery(newest)).values_list("pk", flat=True))
 
 
 def mention_rows(condition_id) -> list[Mention]:
@@ -259,6 +323,40 @@ class ConditionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
             .annotate(mention_total=Coalesce(Subquery(mentions, output_field=IntegerField()), 0))
             .prefetch_related("xrefs")
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not is_autocomplete(request) or not term:
+            return super().get_search_results(request, queryset, search_term)
+        # A code ("ORPHA:904", "904") or a name; exact names first, then names starting with
+        # the term, shortest first.
+        code = CODE_TERM.match(term)
+        by_code = (
+            Q(scheme__iexact=code["scheme"], code__iexact=code["code"])
+            if code
+            else Q(code__iexact=term)
+        )
+        coded = CrossReference.objects.filter(by_code).values("condition")
+        matches = queryset.filter(Q(name__icontains=term) | Q(pk__in=Subquery(coded)))
+        order = Case(
+            When(name__iexact=term, then=Value(0)),
+            When(name__istartswith=term, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return matches.annotate(rank=order).order_by("rank", Length("name"), "name"), False
+
+    def autocomplete_label(self, condition: Condition) -> str:
+        codes = ", ".join(x.label for x in condition.xrefs.all())
+        return f"{condition.name} · {codes}" if codes else condition.name
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MentionInline) and obj is not None and obj.pk:
+            # New mentions start with the sources of the one added before: no retyping.
+            sources = recent_sources(obj.pk)
+            kwargs["initial"] = [{"sources": sources}] * inline.extra if sources else None
+        return kwargs
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         rows = mention_rows(object_id) if str(object_id).isdigit() else []
@@ -385,11 +483,26 @@ class FeatureAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if request.path.endswith("/autocomplete/"):
-            # Autocomplete (mention inline, parents) offers only what visitors can tick.
-            queryset = queryset.filter(is_phenotype=True)
-        return queryset, may_have_duplicates
+        if not is_autocomplete(request):
+            return super().get_search_results(request, queryset, search_term)
+        # Autocomplete (mention inline, parents) offers only what visitors can tick, ranked as
+        # the public site ranks them (exact and lay words first, typos forgiven); then whatever
+        # Django's plain search adds (unpublished features, HPO ids, words inside names).
+        queryset = queryset.filter(is_phenotype=True)
+        if not search_term.strip():
+            return queryset, False
+        plain, _ = super().get_search_results(request, queryset, search_term)
+        hpo_id = search_term.strip().upper()
+        exact = list(
+            queryset.filter(Q(hpo_id=hpo_id) | Q(aliases__hpo_id=hpo_id)).values_list(
+                "pk", flat=True
+            )
+        )
+        ranked = exact + [m.feature.pk for m in search_features(search_term, limit=RANKED_LOOKUPS)]
+        return in_rank_order(queryset, ranked, Q(pk__in=plain.values("pk"))), False
+
+    def autocomplete_label(self, feature: Feature) -> str:
+        return feature_label(feature)
 
 
 @admin.register(Source)
@@ -398,6 +511,9 @@ class SourceAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "pmid", "doi", "url"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def autocomplete_label(self, source: Source) -> str:
+        return source_label(source)
 
 
 @admin.register(BodySystem)
@@ -427,6 +543,13 @@ class MentionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
             return ["feature__name"]
         # Newest first: ordering 115k rows by condition and feature name made late pages take 1 s.
         return ["-pk"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        condition = request.GET.get("condition", "")
+        if condition.isdigit() and "sources" not in initial:
+            initial["sources"] = recent_sources(condition)
+        return initial
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._back_to_condition(request, obj) or super().response_add(
@@ -473,5 +596,9 @@ class HpoReleaseAdmin(admin.ModelAdmin):
 
 
 admin.site.site_header = "Symptom Explorer — staff"
+# Every autocomplete reads choices the way its model admin labels them (see LabelledAutocompleteView).
+admin.site.autocomplete_view = lambda request: LabelledAutocompleteView.as_view(
+    admin_site=admin.site
+)(request)
 admin.site.site_title = "Symptom Explorer staff"
 admin.site.index_title = "Curate conditions, features and sources"

@@ -7,6 +7,7 @@ from tests.admin_forms import posted_form
 from tests.factories import (
     BodySystemFactory,
     ConditionFactory,
+    CrossReferenceFactory,
     FeatureFactory,
     MentionFactory,
     SourceFactory,
@@ -151,3 +152,91 @@ def test_condition_list_counts_mentions(client, editor):
 
     counts = {c.name: c.mention_total for c in response.context["cl"].result_list}
     assert counts == {"POEMS syndrome": 3, "MGUS": 0}
+
+
+def autocomplete(client, field: str, term: str) -> list[str]:
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "conditions", "model_name": "mention", "field_name": field, "term": term},
+    )
+    assert response.status_code == 200
+    return [r["text"] for r in response.json()["results"]]
+
+
+@pytest.fixture
+def lookup_features():
+    fever = FeatureFactory(name="Fever", plain_name="high temperature", hpo_id="HP:0001945")
+    rhinitis = FeatureFactory(name="Allergic rhinitis", hpo_id="HP:0003193")
+    rhinitis.synonyms.create(text="Hay fever", is_layperson=True)
+    FeatureFactory(name="Febrile seizure", hpo_id="HP:0002373").synonyms.create(
+        text="Fever induced seizures"
+    )
+    FeatureFactory(name="Urticaria", plain_name="hives", hpo_id="HP:0001025")
+    FeatureFactory(name="Cold urticaria", hpo_id="HP:0410135")
+    FeatureFactory(name="Pruritus", plain_name="itching", hpo_id="HP:0000989").synonyms.create(
+        text="itch"
+    )
+    FeatureFactory(name="Abdominal pain", hpo_id="HP:0002027")
+    FeatureFactory(name="Pain", hpo_id="HP:0012531")
+    FeatureFactory(name="Autosomal dominant inheritance", hpo_id="HP:0000006", is_phenotype=False)
+    return fever
+
+
+@pytest.mark.parametrize(
+    ("term", "first"),
+    [
+        ("fever", "high temperature (Fever) · HP:0001945"),  # not "Hay fever" (alphabetical)
+        ("pain", "Pain · HP:0012531"),  # not "Abdominal pain"
+        ("itch", "itching (Pruritus) · HP:0000989"),
+        ("urtcaria", "hives (Urticaria) · HP:0001025"),  # a typo
+        ("HP:0001945", "high temperature (Fever) · HP:0001945"),
+        ("hp:0001945", "high temperature (Fever) · HP:0001945"),
+    ],
+)
+def test_feature_lookup_puts_the_meant_term_first(client, editor, lookup_features, term, first):
+    assert autocomplete(client, "feature", term)[0] == first
+
+
+def test_feature_lookup_still_finds_words_inside_names_after_the_ranked_ones(
+    client, editor, lookup_features
+):
+    found = autocomplete(client, "feature", "fever")
+    assert found[0].startswith("high temperature (Fever)")
+    assert "Allergic rhinitis · HP:0003193" in found  # by its lay synonym "Hay fever"
+    assert not any("inheritance" in text for text in autocomplete(client, "feature", "dominant"))
+
+
+def test_condition_lookup_ranks_exact_names_first_and_accepts_codes(client, editor):
+    williams = ConditionFactory(name="Williams syndrome")
+    CrossReferenceFactory(condition=williams, scheme="ORPHA", code="904")
+    ConditionFactory(name="Weaver-Williams syndrome")
+    ConditionFactory(name="Williams syndrome, atypical")
+
+    assert autocomplete(client, "condition", "williams syndrome") == [
+        "Williams syndrome · ORPHA:904",
+        "Williams syndrome, atypical",
+        "Weaver-Williams syndrome",
+    ]
+    assert autocomplete(client, "condition", "ORPHA:904") == ["Williams syndrome · ORPHA:904"]
+    assert autocomplete(client, "condition", "904") == ["Williams syndrome · ORPHA:904"]
+
+
+def test_source_lookup_shows_publisher_and_year(client, editor):
+    SourceFactory(title="POEMS syndrome", publisher="Orphanet", accessed="2025-03-01")
+    assert autocomplete(client, "sources", "poems") == ["POEMS syndrome (Orphanet · accessed 2025)"]
+
+
+def test_a_new_mention_starts_with_the_sources_of_the_one_before(client, editor):
+    condition = ConditionFactory()
+    first, second = SourceFactory(), SourceFactory()
+    MentionFactory(condition=condition, sources=[SourceFactory()])
+    MentionFactory(condition=condition, sources=[first, second])  # the newest
+
+    page = client.get(f"/admin/conditions/mention/add/?condition={condition.pk}")
+    inline = client.get(f"/admin/conditions/condition/{condition.pk}/change/")
+
+    assert sorted(page.context["adminform"].form.initial["sources"]) == sorted(
+        [first.pk, second.pk]
+    )
+    new_row = inline.context["inline_admin_formsets"][0].formset.forms[0]
+    assert sorted(new_row.initial["sources"]) == sorted([first.pk, second.pk])
