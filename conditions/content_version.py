@@ -4,10 +4,12 @@ It lives in the database (one row), so every app server reads the same value wha
 uses, and a bump made inside an edit's transaction becomes visible together with the edit.
 """
 
+import logging
 import secrets
 import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
@@ -16,6 +18,8 @@ from .models import ContentVersion
 # Read on every request: a raw query costs a fraction of an ORM one, and matching itself is fast.
 CURRENT_SQL = f"SELECT number, stamp FROM {ContentVersion._meta.db_table} WHERE id = 1"
 
+
+logger = logging.getLogger(__name__)
 
 _request = threading.local()  # the version read once per request (see `middleware`)
 
@@ -65,19 +69,109 @@ class PerVersion[T]:
     """One object per process, built from the content and rebuilt after any content change.
 
     `build(version)` makes it; concurrent requests in one process share a single rebuild.
+
+    A `shared` one (the match and search indexes: seconds to build) is built once per version for
+    every process and app server (see `snapshots`), and visitors never wait for it: after a
+    change, requests keep being answered from the previous version's object (marked stale, so
+    the page cache does not keep what they render) while one background thread per process loads
+    or builds the new one. A new process starts from the latest stored one the same way.
     """
 
-    def __init__(self, build: Callable[[str], T]):
+    def __init__(self, build: Callable[[str], T], *, shared: str | None = None):
         self._build = build
+        self._shared = shared
         self._lock = threading.Lock()
         self._built: tuple[str, T] | None = None
+        self._refresher: threading.Thread | None = None
+        if shared:
+            SHARED.append(self)
 
     def get(self) -> T:
         version = current()
         built = self._built
         if built is not None and built[0] == version:
             return built[1]
+        background = self._shared and settings.INDEX_BUILD_IN_BACKGROUND
+        if background and built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._start(version)
+            built = self._built
+        if background and built[0] != version:
+            self._refresh_in_background()
+            _request.stale = True
+            return built[1]
         with self._lock:
             if self._built is None or self._built[0] != version:
-                self._built = (version, self._build(version))
+                self._built = (version, self._obtain(version))
             return self._built[1]
+
+    def _start(self, version: str) -> tuple[str, T]:
+        """A new process's first object: the current version's if stored, else the latest
+        stored one (the current one then comes in the background), else built here."""
+        from . import snapshots
+
+        found = snapshots.load(self._shared, version)
+        if found is not None:
+            return (version, found)
+        older = snapshots.latest(self._shared)
+        return older if older is not None else (version, self._obtain(version))
+
+    def _obtain(self, version: str) -> T:
+        """The object for `version`: stored, or built here (once for all processes: whoever
+        claims the build builds it, the others wait for it)."""
+        if not self._shared:
+            return self._build(version)
+        from . import snapshots
+
+        found = snapshots.load(self._shared, version)
+        if found is not None:
+            return found
+        if not snapshots.claim(self._shared, version):
+            found = snapshots.wait_for(self._shared, version, settings.INDEX_BUILD_WAIT_SECONDS)
+            if found is not None:
+                return found
+        built = self._build(version)
+        snapshots.save(self._shared, version, built)
+        # Served from the stored file like every other process: its arrays then live in pages
+        # the system shares between workers, and this copy's heap goes back.
+        return snapshots.load(self._shared, version) or built
+
+    def _refresh_in_background(self) -> None:
+        with self._lock:
+            if self._refresher is not None and self._refresher.is_alive():
+                return
+            self._refresher = threading.Thread(
+                target=self._refresh, name=f"refresh {self._shared} index", daemon=True
+            )
+            self._refresher.start()
+
+    def _refresh(self) -> None:
+        try:
+            while (version := current()) != self._built[0]:
+                self._built = (version, self._obtain(version))
+        except Exception:
+            logger.exception(
+                "The %s index was not refreshed; the previous one serves", self._shared
+            )
+        finally:
+            connection.close()  # this thread's own connection
+
+    def wait(self) -> None:
+        """Until any background refresh has finished (for commands and tests)."""
+        refresher = self._refresher
+        if refresher is not None:
+            refresher.join()
+
+
+SHARED: list[PerVersion] = []  # the shared ones, to load before workers fork (`preload`)
+
+
+def preload() -> None:
+    """Load every shared index in this process (a server's master before it forks workers, or
+    a deploy step), so workers start with one and nothing is built on a visitor's request."""
+    from . import index, search  # noqa: F401 (they define the shared indexes)
+
+    for per_version in SHARED:
+        per_version.get()
+        per_version.wait()

@@ -449,7 +449,7 @@ def _build(version: str) -> MatchIndex:
     return built
 
 
-_current = content_version.PerVersion(_build)
+_current = content_version.PerVersion(_build, shared="match")
 
 
 def current_index() -> MatchIndex:

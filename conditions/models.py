@@ -740,3 +740,25 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"content version {self.number}"
+
+
+class IndexSnapshot(models.Model):
+    """An in-memory index (matching, search) built once for one content version and stored here,
+    so every process on every app server loads it instead of building it again. `data` stays
+    empty while the process that claimed the build is building it."""
+
+    name = models.CharField(max_length=40)
+    version = models.CharField(max_length=64)
+    data = models.BinaryField(null=True, editable=False)
+    claimed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"], name="index_snapshot_one_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} index for content version {self.version}"

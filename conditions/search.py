@@ -163,7 +163,7 @@ def _entry(feature_id: int, feature_name: str, text: str, lay: bool) -> _Entry:
     return _Entry(feature_id, feature_name, text, norm, tuple(norm.split()), lay)
 
 
-_current = content_version.PerVersion(SearchIndex.build)
+_current = content_version.PerVersion(SearchIndex.build, shared="search")
 
 
 def current_index() -> SearchIndex:

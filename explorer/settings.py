@@ -219,6 +219,15 @@ LOGGING = {
 # Product settings.
 EXPLORER_MAX_FEATURES = 30
 EXPLORER_PAGE_SIZE = 50
+# The match and search indexes are built once per content version and stored in the database;
+# each app server keeps a copy here that its workers memory-map (see README "Serving").
+INDEX_SNAPSHOT_DIR = Path(env_str("INDEX_SNAPSHOT_DIR", str(BASE_DIR / "var" / "index-snapshots")))
+# After a content change, visitors are answered from the previous index while the new one builds.
+INDEX_BUILD_IN_BACKGROUND = env_bool("INDEX_BUILD_IN_BACKGROUND", True)
+# Load them when the WSGI application is imported (before gunicorn forks, with --preload).
+INDEX_PRELOAD = env_bool("INDEX_PRELOAD", True)
+# How long a process waits for another one's build before building the index itself.
+INDEX_BUILD_WAIT_SECONDS = env_int("INDEX_BUILD_WAIT_SECONDS", 60)
 # Anonymous public pages may be kept by browsers and shared proxies/CDNs this long (seconds), and
 # served stale this much longer while revalidating (a 304 when the content has not changed), so an
 # edit reaches every visitor within their sum.

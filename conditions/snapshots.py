@@ -1,0 +1,175 @@
+"""Built indexes stored once per content version, for every process and every app server.
+
+The first process to need an index for a version claims the build (one row per name and version,
+so two processes never both build it); the others wait for the row's data. Each app server keeps
+a copy of what it loaded in a local file that its workers memory-map: the index's numpy arrays
+are read straight from the file (the operating system shares those pages between workers), and
+only the small Python tables around them are unpickled per worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import pickle
+import struct
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import IndexSnapshot
+
+MAGIC = b"EXPLSNP1"
+ALIGN = 64  # numpy likes its arrays aligned
+CLAIM_SECONDS = 120  # a claim older than this with no data was abandoned (the builder died)
+POLL_SECONDS = 0.25
+KEEP = 3  # snapshots kept per name: the current one and a couple a slow process may still read
+
+
+def dumps(obj: Any) -> bytes:
+    """The object as one file: a header, the pickle, then each large buffer (the arrays' data)
+    out of band and aligned, so `loads` can hand numpy views of a memory map."""
+    buffers: list[pickle.PickleBuffer] = []
+    body = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+    raw = [buffer.raw() for buffer in buffers]
+    header_size = len(MAGIC) + 8 * (2 + 2 * len(raw))
+    place = _aligned(header_size + len(body))
+    spans = []
+    for view in raw:
+        spans.append((place, view.nbytes))
+        place = _aligned(place + view.nbytes)
+    header = MAGIC + struct.pack(f"<QQ{2 * len(raw)}Q", len(body), len(raw), *sum(spans, ()))
+    out = bytearray(place)
+    out[: len(header)] = header
+    out[len(header) : len(header) + len(body)] = body
+    for (start, size), view in zip(spans, raw, strict=True):
+        out[start : start + size] = view
+    return bytes(out)
+
+
+def loads(data) -> Any:
+    """The object back from `dumps`' bytes or a memory map of them (arrays then view the map)."""
+    view = memoryview(data)
+    if bytes(view[: len(MAGIC)]) != MAGIC:
+        raise ValueError("not an index snapshot")
+    at = len(MAGIC)
+    body_size, count = struct.unpack_from("<QQ", view, at)
+    at += 16
+    spans = struct.unpack_from(f"<{2 * count}Q", view, at)
+    at += 16 * count
+    body = view[at : at + body_size]
+    buffers = [view[spans[i] : spans[i] + spans[i + 1]] for i in range(0, 2 * count, 2)]
+    return pickle.loads(body, buffers=buffers)  # noqa: S301 (our own file, written by `dumps`)
+
+
+def _aligned(n: int) -> int:
+    return (n + ALIGN - 1) // ALIGN * ALIGN
+
+
+def _local_path(name: str, version: str) -> Path:
+    return Path(settings.INDEX_SNAPSHOT_DIR) / f"{name}-{version}.snapshot"
+
+
+def _load_file(path: Path) -> Any:
+    with open(path, "rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    return loads(mapped)  # the arrays keep the map alive; the file may go, the map stays valid
+
+
+def _write_file(name: str, path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
+        part.write(data)
+    os.replace(part.name, path)  # readers see the whole file or none
+    for old in sorted(path.parent.glob(f"{name}-*.snapshot"), key=_mtime)[:-KEEP]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def load(name: str, version: str) -> Any | None:
+    """The stored index for `version`: from this server's file, else from the database (then
+    kept in a file for this server's other workers). None if nobody has built it yet."""
+    path = _local_path(name, version)
+    stored = IndexSnapshot.objects.filter(name=name, version=version, data__isnull=False)
+    # The file only if the database holds the same snapshot: a database restored or recreated
+    # from scratch may reuse a version name with other content.
+    if path.exists() and stored.exists():
+        with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError):
+            return _load_file(path)
+    data = stored.values_list("data", flat=True).first()
+    if data is None:
+        return None
+    try:
+        _write_file(name, path, bytes(data))
+        return _load_file(path)
+    except OSError:  # no writable folder: still served, only not shared through a file
+        return loads(bytes(data))
+
+
+def latest(name: str) -> tuple[str, Any] | None:
+    """The most recently built stored index of any version, to serve while the current builds."""
+    version = (
+        IndexSnapshot.objects.filter(name=name, data__isnull=False)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if version is None:
+        return None
+    found = load(name, version)
+    return None if found is None else (version, found)
+
+
+def claim(name: str, version: str) -> bool:
+    """True if this process is to build the index for `version` (nobody has, or the one who
+    claimed it gave up); False if it is built or being built elsewhere."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            IndexSnapshot.objects.create(name=name, version=version, claimed_at=now)
+        return True
+    except IntegrityError:
+        abandoned = now - timedelta(seconds=CLAIM_SECONDS)
+        return bool(
+            IndexSnapshot.objects.filter(
+                name=name, version=version, data__isnull=True, claimed_at__lt=abandoned
+            ).update(claimed_at=now)
+        )
+
+
+def save(name: str, version: str, obj: Any) -> None:
+    data = dumps(obj)
+    with contextlib.suppress(OSError):
+        _write_file(name, _local_path(name, version), data)
+    IndexSnapshot.objects.update_or_create(
+        name=name, version=version, defaults={"data": data, "claimed_at": timezone.now()}
+    )
+    stale = IndexSnapshot.objects.filter(name=name).values_list("pk", flat=True)[KEEP:]
+    IndexSnapshot.objects.filter(pk__in=list(stale)).delete()
+
+
+def wait_for(name: str, version: str, seconds: float) -> Any | None:
+    """The index another process is building for `version`, once stored; None if it is not
+    there within `seconds` (or the content moved on meanwhile, which the caller checks)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = load(name, version)
+        if found is not None:
+            return found
+        if not IndexSnapshot.objects.filter(name=name, version=version).exists():
+            return None  # the claim is gone (a newer version's cleanup): build it here
+        time.sleep(POLL_SECONDS)
+    return None

@@ -1,0 +1,130 @@
+"""Indexes built once per content version and shared; visitors never wait for a build."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from conditions import content_version, index, snapshots
+from conditions.content_version import PerVersion
+from conditions.models import IndexSnapshot
+from tests.factories import ConditionFactory, FeatureFactory, MentionFactory
+
+
+@pytest.fixture
+def processes():
+    """Make PerVersion objects standing for the same shared index in separate processes."""
+    made = []
+
+    def make(build, name="test"):
+        per_version = PerVersion(build, shared=name)
+        made.append(per_version)
+        return per_version
+
+    yield make
+    for per_version in made:
+        per_version.wait()
+        content_version.SHARED.remove(per_version)
+
+
+def test_a_snapshot_round_trips_and_its_arrays_are_read_from_the_mapped_file(settings, tmp_path):
+    settings.INDEX_SNAPSHOT_DIR = tmp_path
+    table = {"ids": np.arange(1000, dtype=np.int64), "names": ["a", "b"], "empty": np.zeros(0)}
+    assert snapshots.loads(snapshots.dumps(table))["names"] == ["a", "b"]
+
+    path = tmp_path / "x.snapshot"
+    path.write_bytes(snapshots.dumps(table))
+    loaded = snapshots._load_file(path)
+    assert np.array_equal(loaded["ids"], table["ids"]) and loaded["names"] == ["a", "b"]
+    assert not loaded["ids"].flags.writeable  # a view of the shared, read-only map
+
+
+@pytest.mark.django_db
+def test_an_edit_is_seen_by_a_second_process_which_never_builds_what_the_first_built(processes):
+    builds = []
+
+    def build(version):
+        builds.append(version)
+        return index.MatchIndex.build(version)
+
+    first, second = processes(build), processes(build)
+    purpura = FeatureFactory(name="Purpura", slug="purpura")
+    MentionFactory(condition=ConditionFactory(name="MGUS"), feature=purpura)
+
+    built = first.get()
+    assert second.get().features.keys() == built.features.keys()
+    assert len(builds) == 1  # the second process loaded the stored one
+
+    rash = FeatureFactory(name="Rash", slug="rash")  # an edit: the version moves on
+    MentionFactory(condition=ConditionFactory(name="Measles"), feature=rash)
+
+    assert rash.pk in second.get().features
+    assert rash.pk in first.get().features
+    assert len(builds) == 2  # built once for the new version, by whichever process came first
+    assert IndexSnapshot.objects.filter(name="test", data__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_claimed_build_is_not_claimed_twice_unless_abandoned():
+    assert snapshots.claim("test", "7-x")
+    assert not snapshots.claim("test", "7-x")
+    IndexSnapshot.objects.filter(name="test").update(claimed_at="2000-01-01T00:00Z")
+    assert snapshots.claim("test", "7-x")  # the builder died: someone else takes it over
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_old_index_serves_while_a_new_one_builds(settings, processes):
+    settings.INDEX_BUILD_IN_BACKGROUND = True
+    release = threading.Event()
+    first_version = content_version.current()
+
+    def build(version):
+        if version != first_version:
+            assert release.wait(10)
+        return f"built for {version}"
+
+    shared = processes(build)
+    assert shared.get() == f"built for {first_version}"
+
+    content_version.bump()  # an edit
+    new_version = content_version.current()
+    answered = []
+    content_version.middleware(
+        lambda request: answered.append((shared.get(), content_version.served_stale()))
+    )(None)
+    assert answered == [(f"built for {first_version}", True)]  # at once, from the old index
+
+    release.set()
+    shared.wait()
+    assert shared.get() == f"built for {new_version}"
+    assert not content_version.served_stale()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_cache_never_keeps_a_page_built_from_an_older_index(client, settings, monkeypatch):
+    settings.INDEX_BUILD_IN_BACKGROUND = True
+    purpura = FeatureFactory(name="Purpura", slug="purpura")
+    condition = ConditionFactory(name="MGUS")
+    MentionFactory(condition=condition, feature=purpura)
+    index.current_index()  # whatever an earlier test left refreshes in the background
+    index._current.wait()
+    assert "MGUS" in client.get("/?feature=purpura").content.decode()
+
+    release = threading.Event()
+    real_build = index._current._build
+    monkeypatch.setattr(
+        index._current, "_build", lambda version: release.wait(10) and real_build(version)
+    )
+    condition.name = "Monoclonal gammopathy"
+    condition.save()
+
+    stale = client.get("/?feature=purpura")
+    assert "MGUS" in stale.content.decode()  # answered from the old index, without waiting
+    assert "no-cache" in stale.headers["Cache-Control"] and "ETag" not in stale.headers
+
+    release.set()
+    index._current.wait()
+    fresh = client.get("/?feature=purpura")
+    assert "Monoclonal gammopathy" in fresh.content.decode()
+    assert "MGUS" not in fresh.content.decode()
+    assert fresh.headers["ETag"]
