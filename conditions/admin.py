@@ -602,3 +602,6 @@ admin.site.autocomplete_view = lambda request: LabelledAutocompleteView.as_view(
 )(request)
 admin.site.site_title = "Symptom Explorer staff"
 admin.site.index_title = "Curate conditions, features and sources"
+
+
+from . import review_admin  # noqa: E402, F401  (registers the import review list)

@@ -146,3 +146,45 @@ def reloading(model: type[models.Model]) -> Iterator[None]:
             cursor.execute(sql)
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default again
+
+
+def record_history(
+    model: type[models.Model],
+    history_type: str,
+    reason: str,
+    when,
+    ids: Sequence[int] = (),
+    *,
+    after: int | None = None,
+) -> None:
+    """Write simple-history entries for rows as they stand now, in the database, without a
+    round trip per row: for `ids`, or for every row whose primary key is above `after` (the
+    rows an insert has just made). `when` is a database-ready datetime."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return
+    fields = [f for f in history.model._meta.concrete_fields if not f.name.startswith("history_")]
+    columns = ", ".join(_quote(f.column) for f in fields)
+    extra = ("history_date", "history_type", "history_change_reason")
+    sql = (
+        f"INSERT INTO {_quote(history.model._meta.db_table)} ({columns}, "
+        f"{', '.join(_columns(history.model, extra))}) "
+        f"SELECT {columns}, %s, %s, %s FROM {_quote(model._meta.db_table)} "
+        f"WHERE {_quote(model._meta.pk.column)} "
+    )
+    with connection.cursor() as cursor:
+        if after is not None:
+            cursor.execute(sql + "> %s", [when, history_type, reason, after])
+            return
+        for start in range(0, len(ids), DELETE_BATCH):
+            chunk = list(ids[start : start + DELETE_BATCH])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(sql + f"IN ({marks})", [when, history_type, reason, *chunk])
+
+
+def max_pk(model: type[models.Model]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MAX({_quote(model._meta.pk.column)}) FROM {_quote(model._meta.db_table)}"
+        )
+        return cursor.fetchone()[0] or 0

@@ -20,7 +20,6 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,9 +29,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from . import closure, content_version
-from .bulk import bulk_load, delete_rows, insert_rows, reloading, update_rows
+from .bulk import bulk_load, delete_rows, insert_rows, record_history
 from .hpo import (
     PHENOTYPIC_ABNORMALITY,
     SYNONYM_SCOPES,
@@ -59,6 +59,7 @@ from .models import (
     Synonym,
     normalise_search_text,
 )
+from .sync import Plan, Review, Stored, Sync
 
 SOURCES = ("ORPHA", "OMIM", "DECIPHER")
 DEFAULT_SOURCES = ("ORPHA", "DECIPHER")
@@ -83,6 +84,7 @@ STEPS = (
     "conditions",
     "mentions",
     "closure",
+    "updating the query planner's statistics",
 )
 # The Mention fields an HPO line sets, in this order in every tuple below.
 MENTION_FIELDS = (
@@ -99,6 +101,7 @@ MENTION_FIELDS = (
     "curated_on",
 )
 IS_ABSENT = MENTION_FIELDS.index("is_absent")
+CONDITION_FIELDS = ("name", "onset", "inheritance")
 FEATURE_FIELDS = (
     "name",
     "definition",
@@ -152,6 +155,7 @@ TRAIT_GROUPS = {"C": ONSET_GROUPS, "I": INHERITANCE_GROUPS}
 
 Progress = Callable[[int, int, str], None]  # (step number, total steps, label)
 MentionValues = tuple[Any, ...]
+REVIEW_LINES = 30  # listed in the summary; the admin lists them all
 KINDS = ("body systems", "features", "is_a links", "synonyms", "aliases", "conditions", "mentions")
 
 
@@ -173,6 +177,9 @@ class ImportReport:
     seconds: float = 0.0
     tallies: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
     notes: Counter[str] = field(default_factory=Counter)
+    staff_kept: int = 0  # staff-owned values kept where the release says otherwise
+    reviews: list[Review] = field(default_factory=list)
+    changed: bool = False
 
     def lines(self) -> list[str]:
         out = [
@@ -189,7 +196,18 @@ class ImportReport:
             out.append("Oddities and skipped lines:")
             width = max(len(reason) for reason in self.notes)
             out.extend(f"  {reason:{width}}  {n:>7}" for reason, n in sorted(self.notes.items()))
-        verdict = "dry run: rolled back, nothing saved" if self.dry_run else "saved"
+        if self.staff_kept:
+            out.append(
+                f"Staff-owned values kept where this release differs: {self.staff_kept}; "
+                f"to review: {len(self.reviews)} (admin: Staff-owned fields, needs review)"
+            )
+            out.extend(f"  {review.line()}" for review in self.reviews[:REVIEW_LINES])
+            if len(self.reviews) > REVIEW_LINES:
+                out.append(f"  … and {len(self.reviews) - REVIEW_LINES} more in the admin")
+        if self.dry_run:
+            verdict = "dry run: rolled back, nothing saved"
+        else:
+            verdict = "saved" if self.changed else "nothing changed, content version kept"
         out.append(f"Done in {self.seconds:.1f} s ({verdict}).")
         return out
 
@@ -230,7 +248,8 @@ def run_import(
             connection.check_constraints(table_names=[m._meta.db_table for m in WRITTEN])
             if dry_run:
                 transaction.set_rollback(True)
-            else:
+            elif report.changed:
+                # Nothing changed, nothing to rebuild: caches and indexes keep serving.
                 transaction.on_commit(content_version.bump)
         if not dry_run:
             step("updating the query planner's statistics")
@@ -279,6 +298,7 @@ class _Importer:
         # database id -> aspect ("C" onset, "I" inheritance) -> group codes
         self.traits: dict[str, dict[str, set[str]]] = {}
         self.trait_groups: dict[tuple[str, str], str] = {}
+        self.sync = Sync(self.report.version, self.now)
 
     def run(self) -> ImportReport:
         self.step("body systems")
@@ -301,16 +321,18 @@ class _Importer:
         self.step("closure")
         if self.graph_changed:
             closure.rebuild_closure()
-        HpoRelease.objects.update_or_create(
-            version=self.report.version,
-            defaults={
-                "ontology_version": self.ontology.data_version,
-                "sources": ",".join(self.sources),
-                "feature_count": len(self.current),
-                "condition_count": len(condition_ids),
-                "mention_count": mention_count,
-            },
-        )
+        release = {
+            "ontology_version": self.ontology.data_version,
+            "sources": ",".join(self.sources),
+            "feature_count": len(self.current),
+            "condition_count": len(condition_ids),
+            "mention_count": mention_count,
+        }
+        stored = HpoRelease.objects.filter(version=self.report.version).values(*release).first()
+        HpoRelease.objects.update_or_create(version=self.report.version, defaults=release)
+        self.sync.save_reviews()
+        self.report.changed = self.sync.changed or self.graph_changed or stored != release
+        self.report.staff_kept, self.report.reviews = self.sync.kept, self.sync.reviews
         return self.report
 
     # Ontology ---------------------------------------------------------------------------------
@@ -333,6 +355,7 @@ class _Importer:
                 # A staff-made system of the same name without a branch id: the same system.
                 system = by_name[term.name]
                 BodySystem.objects.filter(pk=system.pk).update(hpo_id=term.id)
+                record_history(BodySystem, "~", self.sync.reason, self.now, [system.pk])
                 system.hpo_id = term.id
                 by_branch[term.id] = system
                 tally.updated += 1
@@ -341,9 +364,12 @@ class _Importer:
                 new.append(
                     BodySystem(name=term.name, slug=slug, order=100 + position, hpo_id=term.id)
                 )
-        for system in BodySystem.objects.bulk_create(new):
+        for system in bulk_create_with_history(
+            new, BodySystem, default_change_reason=self.sync.reason
+        ):
             by_branch[system.hpo_id] = system
         tally.created += len(new)
+        self.sync.changed |= bool(tally.created or tally.updated)
         return {b: (s.pk, s.name, s.order) for b, s in by_branch.items()}
 
     def _features(
@@ -359,69 +385,64 @@ class _Importer:
             found = [systems[b] for b in branches.get(term_id, ()) if b in systems]
             return min(found, key=lambda s: (s[2], s[1]))[0] if found else None
 
-        existing = {
-            row[0]: row[1:]
-            for row in Feature.objects.exclude(hpo_id="").values_list(
-                "hpo_id", "pk", "origin", "is_published", *FEATURE_FIELDS
-            )
+        fields = (*FEATURE_FIELDS, "is_published")
+        stored = {
+            hpo_id: Stored(pk, origin, tuple(values))
+            for hpo_id, pk, origin, *values in Feature.objects.exclude(hpo_id="")
+            .values_list("hpo_id", "pk", "origin", *fields)
+            .iterator(chunk_size=5000)
         }
-        slugs = set(Feature.objects.values_list("slug", flat=True))
-        new_rows, updates = [], []
-        for term in self.current.values():
-            pk, origin, _, *old = existing.get(term.id, (None, HPO, True))
-            name, definition, system, is_phenotype, plain_name, plain_origin, _ = old or [None] * 7
-            if pk is None or origin == HPO:
-                name, is_phenotype = (
-                    term.name,
-                    (
-                        # The phenotype subtree, its root included: visitors may tick any of it.
-                        term.id in branches or term.id == PHENOTYPIC_ABNORMALITY
-                    ),
-                )
-            if pk is None or origin == HPO or not definition:
-                definition = term.definition
-            if pk is None or origin == HPO or not system:
-                system = body_system(term.id)
-            # Staff text always wins; a blank, or the HPO's own earlier choice, follows the release.
-            if pk is None or not plain_name or plain_origin == HPO:
-                plain_name = everyday_name(term)
-                plain_origin = HPO if plain_name else CURATED
-            want = [
-                name,
-                definition,
-                system,
-                is_phenotype,
-                plain_name,
-                plain_origin,
-                normalise_search_text(f"{name} {plain_name}"),
-            ]
-            if pk is None:
-                slug = _unique_slug(slugify(term.name) or f"hp-{term.id[3:]}", term.id[3:], slugs)
-                new_rows.append((term.id, slug, *want, True, HPO, self.now, *STAFF_BLANKS))
-                continue
-            if want != old:
-                updates.append((*want, self.now, pk))
-            else:
-                tally.unchanged += 1
-        insert_rows(
-            Feature,
-            ("hpo_id", "slug", *FEATURE_FIELDS, "is_published", "origin", "updated_at", *STAFF),
-            new_rows,
-        )
-        update_rows(Feature, (*FEATURE_FIELDS, "updated_at"), updates)
-        tally.created, tally.updated = len(new_rows), len(updates)
+        wanted = {
+            term.id: (
+                term.name,
+                term.definition,
+                body_system(term.id),
+                # The phenotype subtree, its root included: visitors may tick any of it.
+                term.id in branches or term.id == PHENOTYPIC_ABNORMALITY,
+                "",  # plain name, its origin and the search text: see `finish`
+                "",
+                "",
+                True,
+            )
+            for term in self.current.values()
+        }
         # HPO features whose term became obsolete (or vanished) are unpublished, not deleted:
         # curated mentions may point at them, and their URLs keep answering.
-        retired = [
-            row[0]
-            for hpo_id, row in existing.items()
-            if row[1] == HPO and row[3] and hpo_id not in self.current
-        ]
-        update_rows(
-            Feature, ("is_published", "updated_at"), [(False, self.now, pk) for pk in retired]
+        retired = {
+            hpo_id: (*row.values[:-1], False)
+            for hpo_id, row in stored.items()
+            if row.origin == HPO and hpo_id not in self.current
+        }
+
+        def finish(hpo_id: str, values: MentionValues, row: Stored | None) -> MentionValues:
+            plain, plain_origin = (row.values[4], row.values[5]) if row else ("", CURATED)
+            # Staff text always wins; a blank, or the HPO's own earlier choice, follows the release.
+            if hpo_id in self.current and (not plain or plain_origin == HPO):
+                plain = everyday_name(self.current[hpo_id])
+                plain_origin = HPO if plain else CURATED
+            search = normalise_search_text(f"{values[0]} {plain}")
+            return (*values[:4], plain, plain_origin, search, values[7])
+
+        slugs = set(Feature.objects.values_list("slug", flat=True))
+
+        def new_row(hpo_id: str, values: MentionValues) -> tuple:
+            slug = _unique_slug(slugify(values[0]) or f"hp-{hpo_id[3:]}", hpo_id[3:], slugs)
+            return (hpo_id, slug, *values, HPO, self.now, *STAFF_BLANKS)
+
+        plan = self.sync.plan(
+            Feature, fields, wanted | retired, stored, fill_blanks=True, finish=finish
         )
-        tally.removed = len(retired)
-        self.graph_changed |= bool(new_rows)
+        retired_pks = {stored[hpo_id].pk for hpo_id in retired}
+        self.sync.write(
+            plan,
+            ("hpo_id", "slug", *fields, "origin", "updated_at", *STAFF),
+            new_row,
+            touch={"updated_at": self.now},
+        )
+        tally.created, tally.unchanged = len(plan.created), plan.unchanged
+        tally.removed = sum(1 for row in plan.updated if row[-1] in retired_pks)
+        tally.updated = len(plan.updated) - tally.removed
+        self.graph_changed |= bool(plan.created)
         rows = list(Feature.objects.exclude(hpo_id="").values_list("hpo_id", "pk", "origin"))
         feature_ids = {hpo_id: pk for hpo_id, pk, _ in rows}
         return feature_ids, {pk for _, pk, origin in rows if origin == HPO}
@@ -454,51 +475,58 @@ class _Importer:
         self.graph_changed |= bool(new or stale)
 
     def _synonyms(self, feature_ids: dict[str, int]) -> None:
-        """HPO synonyms sit beside curated ones; a curated synonym with the same text wins."""
+        """HPO synonyms sit beside curated ones; a curated synonym with the same text wins.
+        A synonym staff reworded is still the release's synonym it was imported as."""
         tally = self.report.tallies["synonyms"]
-        existing = {
-            (feature, text): (pk, kind, lay, origin)
-            for pk, feature, text, kind, lay, origin in Synonym.objects.values_list(
-                "pk", "feature_id", "text", "kind", "is_layperson", "origin"
-            )
-        }
-        wanted: dict[tuple[int, str], tuple[str, bool]] = {}
+        fields = ("text", "kind", "is_layperson", "search_text")
+        stored, taken = {}, set()
+        for pk, feature, text, *values, origin in Synonym.objects.values_list(
+            "pk", "feature_id", "text", *fields[1:], "origin"
+        ):
+            imported = self.sync.owned_value(Synonym, pk, "text", text)
+            stored[(feature, imported)] = Stored(pk, origin, (text, *values))
+            taken.add((feature, text))
+        wanted: dict[tuple[int, str], MentionValues] = {}
         for term in self.current.values():
             for synonym in term.synonyms:
                 key = (feature_ids[term.id], synonym.text)
-                wanted.setdefault(key, (SYNONYM_KINDS[synonym.scope], synonym.is_layperson))
-        new_rows, updates = [], []
-        for (feature, text), (kind, lay) in wanted.items():
-            old = existing.get((feature, text))
-            if old is None:
-                new_rows.append((feature, text, kind, lay, HPO, normalise_search_text(text)))
-            elif old[3] != HPO:
-                tally.skipped += 1
-            elif old[1:3] != (kind, lay):
-                updates.append((kind, lay, old[0]))
-            else:
-                tally.unchanged += 1
-        stale = [old[0] for key, old in existing.items() if old[3] == HPO and key not in wanted]
-        insert_rows(
-            Synonym, ("feature", "text", "kind", "is_layperson", "origin", "search_text"), new_rows
+                if key in taken and key not in stored:
+                    tally.skipped += 1  # staff renamed another synonym to this text
+                    continue
+                wanted.setdefault(
+                    key, (synonym.text, SYNONYM_KINDS[synonym.scope], synonym.is_layperson, "")
+                )
+
+        def search_text(key: tuple[int, str], values: MentionValues, row) -> MentionValues:
+            return (*values[:3], normalise_search_text(values[0]))
+
+        plan = self.sync.plan(Synonym, fields, wanted, stored, finish=search_text)
+        self.sync.write(
+            plan,
+            ("feature", *fields, "origin"),
+            lambda key, values: (key[0], *values, HPO),
         )
-        update_rows(Synonym, ("kind", "is_layperson"), updates)
-        delete_rows(Synonym, stale)
-        tally.created, tally.updated, tally.removed = len(new_rows), len(updates), len(stale)
-        if tally.skipped:
-            self.notes["synonym already curated (curated one kept)"] = tally.skipped
+        tally.skipped += plan.curated
+        tally.created, tally.updated, tally.removed = (
+            len(plan.created),
+            len(plan.updated),
+            len(plan.stale),
+        )
+        tally.unchanged = plan.unchanged
+        if plan.curated:
+            self.notes["synonym already curated (curated one kept)"] = plan.curated
 
     def _aliases(self, feature_ids: dict[str, int], hpo_feature_ids: set[int]) -> None:
         """Old ids keep leading somewhere: alt ids, and obsolete ids to replacements/suggestions."""
         tally = self.report.tallies["aliases"]
-        wanted: dict[tuple[str, int], str] = {}
+        wanted: dict[tuple[str, int], tuple[str]] = {}
 
         def offer(hpo_id: str, target: str | None, kind: str) -> None:
             if target is None or target not in feature_ids or hpo_id in self.current:
                 return
             key = (hpo_id, feature_ids[target])
-            if key not in wanted or ALIAS_PRIORITY[kind] < ALIAS_PRIORITY[wanted[key]]:
-                wanted[key] = kind
+            if key not in wanted or ALIAS_PRIORITY[kind] < ALIAS_PRIORITY[wanted[key][0]]:
+                wanted[key] = (kind,)
 
         for term in self.ontology.terms.values():
             if not term.is_obsolete:
@@ -509,30 +537,26 @@ class _Importer:
                 offer(term.id, self._replacement(target), REPLACED_BY)
             for target in term.consider:
                 offer(term.id, target if target in self.current else None, CONSIDER)
-        existing = {
-            (hpo_id, feature): (pk, kind)
+        stored = {
+            (hpo_id, feature): Stored(pk, HPO, (kind,))
             for pk, hpo_id, feature, kind in FeatureAlias.objects.values_list(
                 "pk", "hpo_id", "feature_id", "kind"
             )
         }
-        new_rows, updates = [], []
-        for (hpo_id, feature), kind in wanted.items():
-            old = existing.get((hpo_id, feature))
-            if old is None:
-                new_rows.append((hpo_id, feature, kind))
-            elif old[1] != kind:
-                updates.append((kind, old[0]))
-            else:
-                tally.unchanged += 1
-        stale = [
-            pk
-            for key, (pk, _) in existing.items()
-            if key[1] in hpo_feature_ids and key not in wanted
-        ]
-        insert_rows(FeatureAlias, ("hpo_id", "feature", "kind"), new_rows)
-        update_rows(FeatureAlias, ("kind",), updates)
-        delete_rows(FeatureAlias, stale)
-        tally.created, tally.updated, tally.removed = len(new_rows), len(updates), len(stale)
+        plan = self.sync.plan(
+            FeatureAlias,
+            ("kind",),
+            wanted,
+            stored,
+            removable=lambda key, row: key[1] in hpo_feature_ids,
+        )
+        self.sync.write(plan, ("hpo_id", "feature", "kind"), lambda key, values: (*key, *values))
+        tally.created, tally.updated, tally.removed = (
+            len(plan.created),
+            len(plan.updated),
+            len(plan.stale),
+        )
+        tally.unchanged = plan.unchanged
 
     def _replacement(self, term_id: str) -> str | None:
         """Follow replaced_by through terms that were themselves made obsolete later."""
@@ -698,62 +722,50 @@ class _Importer:
         }
         # Whole tables are read rather than filtered by id: no IN lists of 10k+ parameters.
         existing = {
-            pk: (name, origin, slug, onset, inheritance)
-            for pk, name, origin, slug, onset, inheritance in Condition.objects.values_list(
-                "pk", "name", "origin", "slug", "onset", "inheritance"
+            pk: Stored(pk, origin, (name, onset, inheritance))
+            for pk, name, origin, onset, inheritance in Condition.objects.values_list(
+                "pk", "name", "origin", "onset", "inheritance"
             )
         }
-        slugs = {row[2] for row in existing.values()}
-        new_rows, updates = [], []
-        db_ids_of: dict[int, list[str]] = {}  # several codes may lead to one curated condition
+        slugs = set(Condition.objects.values_list("slug", flat=True))
+        new_slugs: dict[str, str] = {}
+        # Keyed by the stored condition's id (several codes may lead to one curated condition),
+        # or by the database id for a new one; the first name given wins.
+        db_ids_of: dict[int | str, list[str]] = {}
         for db_id in names:
-            if db_id in xrefs:
-                db_ids_of.setdefault(xrefs[db_id], []).append(db_id)
-        for db_id, name in names.items():
-            if db_id not in xrefs:
-                traits = self._trait_codes([db_id])
-                prefix, _, code = db_id.partition(":")
-                slug = _unique_slug(slugify(name), slugify(f"{prefix}-{code}"), slugs, always=True)
-                new_rows.append(
-                    (name, slug, "", "", Condition.Status.PUBLISHED.value, HPO, *traits, self.now)
-                )
-                continue
-            old_name, origin, _, *old_traits = existing[xrefs[db_id]]
-            traits = self._trait_codes(db_ids_of[xrefs[db_id]])
-            if origin != HPO:  # staff's row: only a blank onset or inheritance is filled
-                name = old_name
-                traits = tuple(old or new for old, new in zip(old_traits, traits, strict=True))
-            if (name, *traits) != (old_name, *old_traits):
-                existing[xrefs[db_id]] = (name, origin, _, *traits)  # one update per condition
-                updates.append((name, *traits, self.now, xrefs[db_id]))
-            else:
-                tally.unchanged += 1
-        insert_rows(
-            Condition,
-            (
-                "name",
-                "slug",
-                "summary",
-                "description",
-                "status",
-                "origin",
-                "onset",
-                "inheritance",
-                "updated_at",
-            ),
-            new_rows,
+            db_ids_of.setdefault(xrefs.get(db_id, db_id), []).append(db_id)
+        wanted = {
+            key: (names[db_ids[0]], *self._trait_codes(db_ids)) for key, db_ids in db_ids_of.items()
+        }
+        stored = {pk: existing[pk] for pk in wanted if pk in existing}
+
+        def new_row(db_id: str, values: MentionValues) -> tuple:
+            prefix, _, code = db_id.partition(":")
+            slug = _unique_slug(slugify(values[0]), slugify(f"{prefix}-{code}"), slugs, always=True)
+            new_slugs[db_id] = slug
+            status = Condition.Status.PUBLISHED.value
+            return (*values, slug, "", "", status, HPO, self.now)
+
+        # Staff's (curated) rows: only a blank onset or inheritance is filled.
+        plan = self.sync.plan(Condition, CONDITION_FIELDS, wanted, stored, fill_blanks=True)
+        self.sync.write(
+            plan,
+            (*CONDITION_FIELDS, "slug", "summary", "description", "status", "origin", "updated_at"),
+            new_row,
+            touch={"updated_at": self.now},
         )
-        update_rows(Condition, ("name", "onset", "inheritance", "updated_at"), updates)
-        tally.created, tally.updated = len(new_rows), len(updates)
-        if new_rows:
+        tally.created, tally.updated = len(plan.created), len(plan.updated)
+        tally.unchanged = plan.unchanged + plan.curated
+        if new_slugs:
             by_slug = dict(Condition.objects.values_list("slug", "pk"))
-            new_ids = [db_id for db_id in names if db_id not in xrefs]
-            for db_id, row in zip(new_ids, new_rows, strict=True):
-                xrefs[db_id] = by_slug[row[1]]
-            insert_rows(
-                CrossReference,
+            for db_id, slug in new_slugs.items():
+                xrefs[db_id] = by_slug[slug]
+            references = Plan(CrossReference, ("scheme", "code"))
+            references.created = [(db_id, tuple(db_id.split(":", 1))) for db_id in new_slugs]
+            self.sync.write(
+                references,
                 ("condition", "scheme", "code"),
-                [(xrefs[db_id], *db_id.split(":", 1)) for db_id in new_ids],
+                lambda db_id, values: (xrefs[db_id], *values),
             )
         return {db_id: xrefs[db_id] for db_id in names}
 
@@ -775,47 +787,34 @@ class _Importer:
                 notes["another line for the same condition and feature (first positive kept)"] += 1
             if kept[IS_ABSENT] and not values[IS_ABSENT]:
                 chosen[key] = values  # what a source saw outranks a documented absence
-        existing = {
-            (condition, feature): (pk, origin, values)
+        stored = {
+            (condition, feature): Stored(pk, origin, tuple(values))
             for pk, condition, feature, origin, *values in Mention.objects.values_list(
                 "pk", "condition_id", "feature_id", "origin", *MENTION_FIELDS
             ).iterator(chunk_size=5000)
         }
-        new_rows, updates = [], []
-        curated = 0
-        for key, values in chosen.items():
-            old = existing.get(key)
-            if old is None:
-                new_rows.append((*key, *values, "", HPO))
-            elif old[1] != HPO:
-                curated += 1
-            elif tuple(old[2]) != values:
-                updates.append((*values, old[0]))
-            else:
-                tally.unchanged += 1
-        stale = [
-            pk for key, (pk, origin, _) in existing.items() if origin == HPO and key not in chosen
-        ]
-        new_rows.sort()  # in index order: B-tree inserts stay local
-        # Most of the table is new (a first import): build its indexes once, after the rows.
-        with reloading(Mention) if len(new_rows) > len(existing) else nullcontext():
-            insert_rows(
-                Mention, ("condition", "feature", *MENTION_FIELDS, "note", "origin"), new_rows
-            )
-        update_rows(Mention, MENTION_FIELDS, updates)
-        if stale:
-            delete_rows(Mention.sources.through, stale, "mention")
-            delete_rows(Mention, stale)
-        if curated:
-            notes["curated mention kept (HPO line not imported)"] = curated
-        tally.created, tally.updated, tally.removed = len(new_rows), len(updates), len(stale)
-        imported = len(chosen) - curated
+        plan = self.sync.plan(Mention, MENTION_FIELDS, chosen, stored)
+        self.sync.write(
+            plan,
+            ("condition", "feature", *MENTION_FIELDS, "note", "origin"),
+            lambda key, values: (*key, *values, "", HPO),
+            reload=len(plan.created) > len(stored),
+        )
+        if plan.curated:
+            notes["curated mention kept (HPO line not imported)"] = plan.curated
+        tally.created, tally.updated, tally.removed = (
+            len(plan.created),
+            len(plan.updated),
+            len(plan.stale),
+        )
+        tally.unchanged = plan.unchanged
+        imported = len(chosen) - plan.curated
         tally.skipped = len(self.annotations.rows) - imported  # lines not stored as a mention
         return imported
 
     def _remove_stale_conditions(self, imported: set[int]) -> None:
         """Delete HPO conditions no longer imported (e.g. OMIM after dropping --include-omim),
-        unless staff wrote about them, linked them or gave them curated mentions."""
+        unless staff wrote about them, changed them, linked them or gave them curated mentions."""
         unused = Condition.objects.filter(origin=HPO, summary="", description="")
         stale = set(unused.values_list("pk", flat=True)) - imported
         if not stale:
@@ -823,9 +822,11 @@ class _Importer:
         links = ConditionLink.objects.values_list("from_condition_id", "to_condition_id")
         stale -= {pk for pair in links for pk in pair}
         stale -= set(Mention.objects.values_list("condition_id", flat=True).distinct())
+        stale -= self.sync.kept_by_staff(Condition, stale)
         ids = sorted(stale)
-        delete_rows(CrossReference, ids, "condition")
-        delete_rows(Condition, ids)
+        references = CrossReference.objects.values_list("pk", "condition_id")
+        self.sync.remove(CrossReference, sorted(pk for pk, c in references if c in stale))
+        self.sync.remove(Condition, ids)
         self.report.tallies["conditions"].removed = len(ids)
 
 

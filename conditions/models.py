@@ -49,6 +49,88 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class StaffOwned(models.Model):
+    """An imported row that staff may correct: a field group staff change is theirs from then on.
+
+    `OWNED_GROUPS` names the groups the HPO import writes; a group changes hands as a whole (a
+    frequency is its kind, category, n, m and percent together, never half a source's numbers).
+    The row remembers what it was loaded with, and a save that changes a group of an imported row
+    records a StaffEdit, which the import reads to leave that group alone (see hpo_import.sync).
+    The import itself writes raw SQL, never save(), so only people (and code acting for them) own.
+    """
+
+    OWNED_GROUPS: dict[str, tuple[str, ...]] = {}
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        if instance.__dict__.get("origin") == Origin.HPO:
+            instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        loaded = self.__dict__.pop("_loaded", None)
+        if loaded is None or self.origin != Origin.HPO:
+            return
+        edits = []
+        for group, fields in self.OWNED_GROUPS.items():
+            attnames = [self._meta.get_field(f).attname for f in fields]
+            before = tuple(loaded.get(a) for a in attnames)
+            if all(a in loaded for a in attnames) and before != tuple(
+                getattr(self, a) for a in attnames
+            ):
+                edits.append(
+                    StaffEdit(
+                        model=self._meta.label_lower,
+                        object_id=self.pk,
+                        field=group,
+                        imported=self.group_text(group, before),
+                    )
+                )
+        StaffEdit.objects.bulk_create(edits, ignore_conflicts=True)
+
+    @classmethod
+    def group_text(cls, group: str, values: tuple) -> str:
+        """A field group's values as staff read them (in the review list and the import summary)."""
+        return " / ".join("" if v is None else str(v) for v in values)
+
+
+class StaffEdit(models.Model):
+    """Staff changed this field group of an imported row: the import leaves it as staff made it.
+
+    `imported` is what the import had written before staff changed it. When a later release
+    offers something else than staff's value, the import notes it here for review.
+    """
+
+    model = models.CharField(max_length=40, help_text="e.g. conditions.mention")
+    object_id = models.BigIntegerField()
+    field = models.CharField(max_length=40, help_text="The field (or field group) staff changed.")
+    imported = models.TextField("imported value", blank=True)
+    release_value = models.TextField(
+        "value in the latest release", blank=True, help_text="Set when it differs from staff's."
+    )
+    release = models.CharField("release", max_length=40, blank=True)
+    needs_review = models.BooleanField(default=False)
+    edited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-needs_review", "model", "object_id", "field"]
+        verbose_name = "staff-owned field"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "object_id", "field"], name="staff_edit_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["needs_review"], name="staff_edit_review_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id} {self.field}"
+
+
 class BodySystem(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -100,7 +182,7 @@ class FeatureManager(models.Manager.from_queryset(FeatureQuerySet)):
         return self.get(slug=slug)
 
 
-class Feature(models.Model):
+class Feature(StaffOwned):
     """An observable sign, symptom or finding (an HPO term when it has an HPO id)."""
 
     name = models.CharField("medical name", max_length=255)
@@ -152,6 +234,9 @@ class Feature(models.Model):
 
     objects = FeatureManager()
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    OWNED_GROUPS = {
+        f: (f,) for f in ("name", "definition", "body_system", "is_phenotype", "is_published")
+    }
 
     class Meta:
         ordering = ["name"]
@@ -235,7 +320,7 @@ class SynonymManager(models.Manager):
         return self.get(feature__slug=feature_slug, text=text)
 
 
-class Synonym(models.Model):
+class Synonym(StaffOwned):
     """Another name for a feature. Lay words are searchable like the feature's own name."""
 
     class Kind(models.TextChoices):
@@ -256,6 +341,7 @@ class Synonym(models.Model):
 
     objects = SynonymManager()
     history = HistoricalRecords(excluded_fields=["search_text"])
+    OWNED_GROUPS = {f: (f,) for f in ("text", "kind", "is_layperson")}
 
     class Meta:
         ordering = ["feature", "text"]
@@ -308,7 +394,7 @@ class ConditionManager(models.Manager.from_queryset(ConditionQuerySet)):
         return self.get(slug=slug)
 
 
-class Condition(models.Model):
+class Condition(StaffOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -355,6 +441,11 @@ class Condition(models.Model):
 
     objects = ConditionManager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The import writes only the name; staff text and status are owned so that a condition staff
+    # touched is never removed with a release that drops it.
+    OWNED_GROUPS = {
+        f: (f,) for f in ("name", "onset", "inheritance", "status", "summary", "description")
+    }
 
     class Meta:
         ordering = ["name"]
@@ -511,7 +602,7 @@ class MentionManager(models.Manager):
         return self.get(condition__slug=condition_slug, feature__slug=feature_slug)
 
 
-class Mention(models.Model):
+class Mention(StaffOwned):
     """A source says that a condition shows (or documents the absence of) a feature."""
 
     class FrequencyKind(models.TextChoices):
@@ -572,6 +663,20 @@ class Mention(models.Model):
 
     objects = MentionManager()
     history = HistoricalRecords(m2m_fields=[sources])
+    FREQUENCY_FIELDS = (
+        "frequency_kind",
+        "frequency_category",
+        "numerator",
+        "denominator",
+        "percent",
+    )
+    OWNED_GROUPS = {
+        "frequency": FREQUENCY_FIELDS,
+        **{
+            f: (f,)
+            for f in ("is_absent", "onset", "sex", "evidence", "references", "curated_on", "note")
+        },
+    }
 
     class Meta:
         ordering = ["condition", "feature"]
@@ -642,6 +747,12 @@ class Mention(models.Model):
 
     def cited_sources(self) -> list[Source]:
         return list(self.sources.all())
+
+    @classmethod
+    def group_text(cls, group: str, values: tuple) -> str:
+        if group == "frequency":
+            return frequency_label(*values)
+        return super().group_text(group, values)
 
 
 CATEGORY_LABELS = dict(Mention.Category.choices)

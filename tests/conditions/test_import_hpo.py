@@ -325,7 +325,14 @@ def test_curated_rows_are_the_same_rows_and_keep_staff_text():
     assert notes(output)["curated mention kept (HPO line not imported)"] == 1
     assert notes(output)["synonym already curated (curated one kept)"] == 1
     assert feature("HP:0007328").body_system == skin  # skin (order 1) comes before nervous system
-    assert Mention.history.count() == history_rows  # imported rows bring no edit history
+    # Every row the import writes gets a history entry naming the release; curated ones none.
+    imported = Mention.history.exclude(history_user__isnull=False).filter(origin="hpo")
+    assert imported.count() == Mention.objects.filter(origin="hpo").count() == 12
+    assert set(imported.values_list("history_type", "history_change_reason")) == {
+        ("+", "HPO import 2099-01-02")
+    }
+    assert Mention.history.filter(origin="curated").count() == history_rows
+    assert purpura.history.first().history_change_reason == "HPO import 2099-01-02"  # filled in
 
     before = dump("conditions.hporelease")
     run()
