@@ -50,7 +50,7 @@ def assert_staff_values_kept():
     assert counted.note == "Corrected from the paper's table 2."
     purpura = Feature.objects.get(hpo_id="HP:0000979")
     assert purpura.name == "Purpura (bleeding spots)"
-    assert purpura.search_text == "purpura bleeding spots"
+    assert purpura.search_text == "purpura bleeding spots purple spots on the skin"
     assert set(purpura.synonyms.values_list("text", flat=True)) == {
         "Purple spots on the skin",
         "Purpuric skin lesions",  # not deleted, and "Purpuric lesions" not made again
