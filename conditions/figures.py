@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
-from .models import Feature, Origin
+from .models import Condition, Feature, Mention, Origin
 
 
 @dataclass(frozen=True)
@@ -48,4 +48,38 @@ def plain_name_figures() -> PlainNameFigures:
         by_staff=counts["total"] - counts["from_hpo"],
         from_hpo=counts["from_hpo"],
         name_is_everyday=counts["same"],
+    )
+
+
+@dataclass(frozen=True)
+class SummaryFigures:
+    published: int
+    by_staff: int
+    generated: int  # from their rows, at render time (conditions.condition_page)
+    generated_without_features: int  # say only that no features are recorded yet
+
+    def lines(self) -> list[str]:
+        return [
+            f"Published conditions whose page opens with a summary: "
+            f"{self.by_staff + self.generated:,} of {self.published:,}",
+            f"  written by staff: {self.by_staff:,}",
+            f"  generated from their rows: {self.generated:,} (of which "
+            f"{self.generated_without_features:,} have no features recorded yet)",
+        ]
+
+
+def summary_figures() -> SummaryFigures:
+    published = Condition.objects.published()
+    by_staff = published.exclude(summary__regex=r"^\s*$")
+    has_features = Exists(
+        Mention.objects.filter(
+            condition=OuterRef("pk"), is_absent=False, feature__is_published=True
+        )
+    )
+    generated = published.filter(summary__regex=r"^\s*$")
+    return SummaryFigures(
+        published=published.count(),
+        by_staff=by_staff.count(),
+        generated=generated.count(),
+        generated_without_features=generated.filter(~has_features).count(),
     )

@@ -863,31 +863,33 @@ def _frequency(text: str) -> tuple[tuple[str, str, int | None, int | None, Decim
 # narrower, and RELATED ones can mislead (the HPO relates "Cancer" to Neoplasm, which includes
 # benign growths).
 EVERYDAY_SCOPE = "EXACT"
+# The HPO keeps old layperson synonyms that are now hurtful ("Mental-retardation" for
+# Intellectual disability, "dwarfism"); a plain name never uses a word starting with these.
+OUTDATED_WORDS = ("retard", "dwarf", "mongol", "cretin", "idiot", "imbecil", "moron", "cripple")
 
 
 def everyday_name(term: Term) -> str:
     """The HPO's everyday name for a term: one of its layperson synonyms, "" if it has none.
 
-    The choice is deterministic and documented (README): EXACT layperson synonyms only; one that
-    says something other than the medical name before one that only repeats it (up to case,
-    punctuation and plural -s, e.g. "Delusions" for "Delusion": the HPO then marks the name itself
-    as everyday words, and it is kept as the name is written); then the fewest words; then
-    alphabetical order. The text is kept exactly as the HPO writes it.
+    The choice is deterministic and documented (README): EXACT layperson synonyms only, none with
+    an outdated, hurtful word; if one of them is the medical name itself (up to case, punctuation
+    and plural -s) the HPO marks the name as everyday words, and the name is kept as written;
+    otherwise the one with the fewest words, then the first in alphabetical order, exactly as the
+    HPO writes it.
     """
-    repeats_name = _words(term.name)
+    name = _words(term.name)
     candidates = [
-        (
-            _words(synonym.text) == repeats_name,
-            len(synonym.text.split()),
-            synonym.text,
-        )
+        (_words(synonym.text) != name, len(synonym.text.split()), synonym.text)
         for synonym in term.synonyms
-        if synonym.is_layperson and synonym.scope == EVERYDAY_SCOPE and synonym.text
+        if synonym.is_layperson
+        and synonym.scope == EVERYDAY_SCOPE
+        and synonym.text
+        and not any(word.startswith(OUTDATED_WORDS) for word in _words(synonym.text))
     ]
     if not candidates:
         return ""
-    repeats, _, text = min(candidates)
-    return term.name if repeats else text
+    differs, _, text = min(candidates)
+    return text if differs else term.name
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -17,7 +17,13 @@ from django.db.models import Count
 from . import index
 from .index import Ranking
 from .models import Condition, Feature, Mention
-from .summaries import Citation, ConditionSummary, FeatureSummary, MentionSummary
+from .summaries import (
+    Citation,
+    ConditionSummary,
+    FeatureSummary,
+    MentionSummary,
+    number_citations,
+)
 
 # A ticked feature: resolved from a URL (a summary), or the feature a feature page is about.
 Ticked = FeatureSummary | Feature
@@ -66,33 +72,8 @@ class ConditionResult:
         self._number_sources()
 
     def _number_sources(self) -> None:
-        """Number the sources in the order the result cites them, each once, so a statement
-        points at its sources without repeating them under every feature."""
-        numbers: dict[tuple, int] = {}
-
-        def number(key: tuple, **citation) -> int:
-            if key not in numbers:
-                numbers[key] = len(numbers) + 1
-                self.sources.append(Citation(numbers[key], **citation))
-            return numbers[key]
-
         shown = [m for hit in self.hits for m in hit.mentions] + self.absent
-        for mention in shown:
-            mention.citations = [
-                number(("source", source.url, source.title), source=source)
-                for source in mention.sources
-            ]
-            if mention.references:
-                key = ("hpo", mention.evidence, mention.references)
-                mention.citations.append(
-                    number(
-                        key,
-                        source=None,
-                        evidence=mention.evidence,
-                        references=mention.references,
-                    )
-                )
-        self.one_source = len(self.sources) == 1 and all(m.citations for m in shown)
+        self.sources, self.one_source = number_citations(shown)
 
     @property
     def matched_count(self) -> int:

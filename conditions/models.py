@@ -756,6 +756,8 @@ class Mention(StaffOwned):
 
 
 CATEGORY_LABELS = dict(Mention.Category.choices)
+# A frequency as recorded, in the order frequency_label() and frequency_band() take it.
+FREQUENCY_FIELDS = ("frequency_kind", "frequency_category", "numerator", "denominator", "percent")
 
 
 def frequency_label(kind, category, numerator, denominator, percent) -> str:

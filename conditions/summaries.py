@@ -6,6 +6,7 @@ model instances or database round trips (a broad query's page shows hundreds of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from .models import slug_url
@@ -86,3 +87,31 @@ class MentionSummary:
 
     def __repr__(self) -> str:
         return f"<MentionSummary {self.pk}: {self.feature.name}>"
+
+
+def number_citations(mentions: Sequence[MentionSummary]) -> tuple[list[Citation], bool]:
+    """Number the sources in the order the mentions cite them, each once, so a statement points at
+    its sources without repeating them under every feature. Sets each mention's `citations`;
+    returns the numbered sources, and whether every mention cites the one source (no numbers
+    needed then)."""
+    numbers: dict[tuple, int] = {}
+    sources: list[Citation] = []
+
+    def number(key: tuple, **citation) -> int:
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            sources.append(Citation(numbers[key], **citation))
+        return numbers[key]
+
+    for mention in mentions:
+        mention.citations = [
+            number(("source", source.url, source.title), source=source)
+            for source in mention.sources
+        ]
+        if mention.references:
+            key = ("hpo", mention.evidence, mention.references)
+            mention.citations.append(
+                number(key, source=None, evidence=mention.evidence, references=mention.references)
+            )
+    one_source = len(sources) == 1 and all(m.citations for m in mentions)
+    return sources, one_source

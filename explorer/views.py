@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from conditions import content_version
+from conditions.condition_page import condition_page
 from conditions.matching import explain, ranked, resolve_features
-from conditions.models import BodySystem, Condition, Feature, FeatureClosure, Mention
+from conditions.models import BodySystem, Condition, Feature, FeatureClosure
 from conditions.search import search_features
 from conditions.summaries import FeatureSummary
 
@@ -203,18 +204,7 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 @cached_by_content(params=())
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.published(), slug=slug)
-    mentions = (
-        condition.mentions.filter(feature__is_published=True)
-        .select_related("feature__body_system")
-        .prefetch_related("sources")
-        .order_by("feature__body_system__order", "feature__body_system__name", "feature__name")
-    )
-    present = [m for m in mentions if not m.is_absent]
-    absent = [m for m in mentions if m.is_absent]
-    by_system: dict[int | None, tuple[BodySystem | None, list[Mention]]] = {}
-    for mention in present:
-        system = mention.feature.body_system
-        by_system.setdefault(mention.feature.body_system_id, (system, []))[1].append(mention)
+    page = condition_page(condition)
     links = condition.links.filter(to_condition__status=Condition.Status.PUBLISHED).select_related(
         "to_condition"
     )
@@ -223,14 +213,13 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ).select_related("from_condition")
     context = {
         "condition": condition,
-        "mention_groups": list(by_system.values()),
-        "mention_count": len(present),
-        "absent": absent,
+        "page": page,
         "links": links,
         "backlinks": backlinks,
         "xrefs": condition.xrefs.all(),
-        "shows_hpo_data": any(m.origin == "hpo" for m in mentions),
-        "explore_query": urlencode([("feature", m.feature.slug) for m in present[:5]]),
+        "shows_hpo_data": page.shows_hpo_data,
+        # The five most often recorded, a starting point for comparing.
+        "explore_query": urlencode([("feature", m.feature.slug) for m in page.present[:5]]),
     }
     return render(request, "explorer/condition_detail.html", context)
 

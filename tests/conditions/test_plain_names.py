@@ -41,9 +41,15 @@ def term(name: str, *synonyms: tuple[str, str, bool]) -> Term:
             "Purple spots",
         ),
         ([("Red dots", "EXACT", True), ("Blue dots", "EXACT", True)], "Blue dots"),
-        # Only repeating the name (up to case and plural): the name itself is everyday words.
+        # The name among them (up to case and plural): the name itself is everyday words.
         ([("purpuras", "EXACT", True)], "Purpura"),
-        ([("Purpura", "EXACT", True), ("Purple spots", "EXACT", True)], "Purple spots"),
+        ([("Purpura", "EXACT", True), ("Purple spots", "EXACT", True)], "Purpura"),
+        # Outdated, hurtful words never name a feature.
+        (
+            [("Mental-retardation", "EXACT", True), ("Mental deficiency", "EXACT", True)],
+            "Mental deficiency",
+        ),
+        ([("Dwarfism", "EXACT", True)], ""),
     ],
 )
 def test_everyday_name_is_a_documented_choice(synonyms, expected):

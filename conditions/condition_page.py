@@ -1,0 +1,310 @@
+"""What a condition's page shows: its features by body system, most often recorded first, each
+source listed once and numbered, and, where staff wrote no summary, one generated from its rows.
+
+Plain functions the view calls and tests hit directly. The page is built from two queries (the
+mentions with their features, and the curated sources they cite) into the same plain objects a
+results page uses, so the largest imported condition (185 features) renders quickly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import (
+    FREQUENCY_FIELDS,
+    BodySystem,
+    Condition,
+    HpoRelease,
+    Mention,
+    Origin,
+    frequency_band,
+    frequency_label,
+)
+from .summaries import Citation, FeatureSummary, MentionSummary, SourceSummary, number_citations
+
+# A group lists this many features, the rest folded under "more" (a <details>, no JavaScript).
+SHOWN_PER_GROUP = 20
+# The generated summary names at most this many of the most often recorded features.
+SUMMARY_FEATURES = 3
+# "Most often recorded first": the bands from the most to the least frequent, then none recorded.
+BAND_ORDER = {
+    band: rank
+    for rank, band in enumerate(
+        ["obligate", "very_frequent", "frequent", "occasional", "very_rare", "excluded"]
+    )
+}
+NOT_RECORDED_RANK = len(BAND_ORDER)
+
+MENTION_COLUMNS = (
+    "pk",
+    "is_absent",
+    *FREQUENCY_FIELDS,
+    "evidence",
+    "references",
+    "onset",
+    "sex",
+    "note",
+    "origin",
+    "feature_id",
+    "feature__name",
+    "feature__plain_name",
+    "feature__plain_name_origin",
+    "feature__slug",
+    "feature__hpo_id",
+    "feature__body_system_id",
+)
+
+
+class PageMention(MentionSummary):
+    """A mention as the condition page shows it: a results-page mention plus its details."""
+
+    __slots__ = ("onset", "sex", "note", "origin", "has_hpo_plain_name", "system_id", "rank")
+
+    @property
+    def sex_words(self) -> str:
+        return {"female": "in females", "male": "in males"}.get(self.sex, "")
+
+    @property
+    def sort_key(self) -> tuple:
+        feature = self.feature
+        return (self.rank, (feature.plain_name or feature.name).lower(), feature.name)
+
+
+@dataclass
+class FeatureGroup:
+    """The features of one body system, most often recorded first."""
+
+    system: BodySystem | None
+    mentions: list[PageMention]
+
+    @property
+    def name(self) -> str:
+        return self.system.display_name if self.system else "Other"
+
+    @property
+    def shown(self) -> list[PageMention]:
+        return self.mentions[:SHOWN_PER_GROUP]
+
+    @property
+    def folded(self) -> list[PageMention]:
+        return self.mentions[SHOWN_PER_GROUP:]
+
+
+@dataclass
+class GeneratedSummary:
+    """A summary said only from the condition's rows; every figure and name here is one of them."""
+
+    feature_count: int
+    systems: list[tuple[str, int]]  # body system name, features in it; most first
+    most_frequent: list[PageMention]  # a few of the most often recorded (frequency recorded)
+    top_count: int  # how many share the most often recorded band
+    absent_count: int
+    onset: list[str]
+    inheritance: list[str]
+    from_hpo: bool  # every row is an HPO annotation
+    release: str  # the HPO release, when it is
+
+    @property
+    def label(self) -> str:
+        if self.from_hpo:
+            release = f", release {self.release}" if self.release else ""
+            made = f"Summary generated from the HPO annotations{release}"
+        else:
+            made = "Summary generated from the features recorded below"
+        return f"{made}; not yet reviewed by our editors."
+
+    @property
+    def sentences(self) -> list[str]:
+        """The summary in plain sentences, each saying only what the rows hold."""
+        n = self.feature_count
+        if not n:
+            said = ["Its sources mention no features of this condition yet."]
+        else:
+            said = [f"Its sources mention {_count(n, 'feature')}"]
+            if self.systems:
+                shown = [f"{name.lower()} ({count})" for name, count in self.systems[:3]]
+                others = len(self.systems) - len(shown)
+                if others:
+                    shown.append(f"{_count(others, 'other body system')}")
+                said[0] += f", in {_count(len(self.systems), 'body system')}: {_and(shown)}."
+            else:
+                said[0] += "."
+        if self.most_frequent:
+            said.append(self._most_frequent_sentence())
+        elif n:
+            said.append("Its sources record no frequencies.")
+        if self.absent_count:
+            said.append(f"Its sources document {_count(self.absent_count, 'feature')} as absent.")
+        if self.onset:
+            said.append(f"Onset recorded: {_and([o.lower() for o in self.onset])}.")
+        if self.inheritance:
+            said.append(f"Inheritance recorded: {_and([i.lower() for i in self.inheritance])}.")
+        return said
+
+    def _most_frequent_sentence(self) -> str:
+        named = self.most_frequent
+        labels = {m.frequency_label for m in named}
+        if len(labels) == 1:
+            label, words = _lower_first(labels.pop()), _and([_plain(m.feature) for m in named])
+            if self.top_count > len(named):
+                words = f"{self.top_count:,} features, among them {words}"
+            return f"Recorded most often, as {label}: {words}."
+        words = _and([f"{_plain(m.feature)} ({m.frequency_label.lower()})" for m in named])
+        return f"Recorded most often: {words}."
+
+
+@dataclass
+class ConditionPage:
+    condition: Condition
+    groups: list[FeatureGroup]
+    absent: list[PageMention]
+    sources: list[Citation]
+    one_source: bool
+    summary: GeneratedSummary | None = None
+    mention_count: int = 0
+    shows_hpo_data: bool = False
+    hpo_plain_names: bool = False  # some plain name shown is the HPO's everyday name
+    present: list[PageMention] = field(default_factory=list)
+
+
+def condition_page(condition: Condition) -> ConditionPage:
+    mentions = _page_mentions(condition)
+    present = sorted((m for m in mentions if not m.is_absent), key=lambda m: m.sort_key)
+    absent = sorted((m for m in mentions if m.is_absent), key=lambda m: m.sort_key)
+    systems = BodySystem.objects.in_bulk()
+    by_system: dict[int | None, list[PageMention]] = {}
+    for mention in present:
+        by_system.setdefault(mention.system_id, []).append(mention)
+    groups = [FeatureGroup(systems.get(pk) if pk else None, rows) for pk, rows in by_system.items()]
+    # Body systems in their own order; "Other" last.
+    groups.sort(key=lambda g: (g.system is None, g.system and (g.system.order, g.system.name)))
+    ordered = [m for group in groups for m in group.mentions] + absent
+    sources, one_source = number_citations(ordered)
+    page = ConditionPage(
+        condition=condition,
+        groups=groups,
+        absent=absent,
+        sources=sources,
+        one_source=one_source,
+        mention_count=len(present),
+        shows_hpo_data=any(m.origin == Origin.HPO or m.references for m in mentions),
+        hpo_plain_names=any(m.has_hpo_plain_name for m in mentions),
+        present=present,
+    )
+    if not condition.summary.strip():  # staff text always wins
+        page.summary = generated_summary(condition, groups, present, absent)
+    return page
+
+
+def generated_summary(
+    condition: Condition,
+    groups: list[FeatureGroup],
+    present: list[PageMention],
+    absent: list[PageMention],
+) -> GeneratedSummary:
+    """What the rows say, and nothing else: counts, body systems, the most often recorded
+    features (only those with a recorded frequency), onset and inheritance where recorded."""
+    systems = sorted(
+        ((group.name, len(group.mentions)) for group in groups if group.system),
+        key=lambda item: (-item[1], item[0]),
+    )
+    top_rank = min((m.rank for m in present), default=NOT_RECORDED_RANK)
+    top = [m for m in present if m.rank == top_rank < NOT_RECORDED_RANK]
+    # Plain words first: among equals, those with a plain name are named.
+    top.sort(key=lambda m: (not _has_plain_words(m.feature), m.sort_key))
+    from_hpo = bool(present or absent) and all(m.origin == Origin.HPO for m in present + absent)
+    release = ""
+    if from_hpo:
+        latest = HpoRelease.objects.order_by("-imported_at").values_list("version", flat=True)
+        release = latest.first() or ""
+    return GeneratedSummary(
+        feature_count=len(present),
+        systems=systems,
+        most_frequent=top[:SUMMARY_FEATURES],
+        top_count=len(top),
+        absent_count=len(absent),
+        onset=condition.onset_labels,
+        inheritance=condition.inheritance_labels,
+        from_hpo=from_hpo,
+        release=release,
+    )
+
+
+def _page_mentions(condition: Condition) -> list[PageMention]:
+    sources: dict[int, list[SourceSummary]] = {}
+    for mention_id, *source in (
+        Mention.sources.through.objects.filter(mention__condition=condition)
+        .order_by("mention_id", "source__title")
+        .values_list("mention_id", "source__title", "source__url", "source__publisher")
+    ):
+        sources.setdefault(mention_id, []).append(SourceSummary(*source))
+    rows = (
+        Mention.objects.filter(condition=condition, feature__is_published=True)
+        .order_by()
+        .values_list(*MENTION_COLUMNS)
+    )
+    mentions = []
+    for (
+        pk,
+        absent,
+        kind,
+        category,
+        numerator,
+        denominator,
+        percent,
+        evidence,
+        references,
+        onset,
+        sex,
+        note,
+        origin,
+        feature_id,
+        name,
+        plain_name,
+        plain_origin,
+        slug,
+        hpo_id,
+        system_id,
+    ) in rows:
+        band = frequency_band(absent, kind, category, numerator, denominator, percent)
+        mention = PageMention(
+            pk,
+            FeatureSummary(feature_id, name, plain_name, slug, hpo_id),
+            absent,
+            (kind, frequency_label(kind, category, numerator, denominator, percent), band),
+            (evidence, references),
+            tuple(sources.get(pk, ())),
+        )
+        mention.onset, mention.sex, mention.note, mention.origin = onset, sex, note, origin
+        mention.has_hpo_plain_name = bool(plain_name) and plain_origin == Origin.HPO
+        mention.system_id = system_id
+        mention.rank = BAND_ORDER.get(band, NOT_RECORDED_RANK)
+        mentions.append(mention)
+    return mentions
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'s' if n != 1 else ''}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _has_plain_words(feature: FeatureSummary) -> bool:
+    return bool(feature.plain_name) and feature.plain_name.lower() != feature.name.lower()
+
+
+def _plain(feature: FeatureSummary) -> str:
+    """The feature in plain words (its plain name, or the medical name if it has none)."""
+    return _lower_first(feature.plain_name or feature.name)
+
+
+def _lower_first(text: str) -> str:
+    # "Short stature" reads mid-sentence as "short stature"; "IgM" or "HIV" keep their capitals.
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+__all__ = ["ConditionPage", "GeneratedSummary", "condition_page", "generated_summary"]
