@@ -21,7 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Length, Lower, NullIf
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -32,7 +32,14 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from .closure import would_create_cycle
-from .history import deleted_conditions, restore_condition
+from .history import (
+    REASON_MAX,
+    condition_history,
+    deleted_conditions,
+    restore_condition,
+    revert_condition,
+    stamp,
+)
 from .models import (
     BodySystem,
     Condition,
@@ -133,6 +140,18 @@ class SummarisedDeleteMixin:
         return lines
 
 
+HISTORY_KINDS = {"condition": Condition, "mention": Mention, "code": CrossReference}
+
+
+def _history_record(kind, history_id, condition: Condition):
+    """A history record of the condition or of one of its parts, or None."""
+    model = HISTORY_KINDS.get(kind or "")
+    if model is None or not str(history_id).isdigit():
+        return None
+    owner = {"id": condition.pk} if model is Condition else {"condition_id": condition.pk}
+    return model.history.filter(history_id=history_id, **owner).first()
+
+
 def _kind(opts, count: int) -> str:
     return str(opts.verbose_name if count == 1 else opts.verbose_name_plural)
 
@@ -226,7 +245,34 @@ def mention_rows(condition_id) -> list[Mention]:
     )
 
 
-class MentionForm(forms.ModelForm):
+class ReasonForm(forms.ModelForm):
+    """Every curated form asks why (optional); the history lists the answer."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=REASON_MAX,
+        help_text="Optional. Shown in the history, e.g. “Corrected from the 2024 Orphanet review”.",
+    )
+
+
+class HistoryAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+    """Curated models: every record of one save shares its moment and the editor's reason."""
+
+    form = ReasonForm
+
+    def save_model(self, request, obj, form, change):
+        stamp(obj, request, form.cleaned_data.get("change_reason", ""))
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason", "")
+        for inline_form in formset.forms:
+            stamp(inline_form.instance, request, reason)
+        super().save_formset(request, form, formset, change)
+
+
+class MentionForm(ReasonForm):
     class Meta:
         model = Mention
         fields = "__all__"
@@ -292,7 +338,7 @@ class ConditionLinkInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+class ConditionAdmin(HistoryAdmin):
     list_display = ["name", "status", "mention_count", "codes", "last_reviewed", "origin"]
     list_filter = ["status", "origin", ReviewedBeforeFilter, BodySystemOfMentionsFilter]
     search_fields = ["name", "slug", "summary", "xrefs__code"]
@@ -306,7 +352,9 @@ class ConditionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
         (None, {"fields": ["name", "slug", "status", "last_reviewed"]}),
         ("Plain-language text", {"fields": ["summary", "description"]}),
         ("Provenance", {"fields": ["origin"], "classes": ["collapse"]}),
+        (None, {"fields": ["change_reason"]}),
     ]
+    object_history_template = "admin/conditions/condition/object_history.html"
 
     def get_queryset(self, request):
         # A correlated count per shown row, not a GROUP BY over every mention.
@@ -383,8 +431,52 @@ class ConditionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
     def mark_reviewed_today(self, request, queryset):
         self._update_each(request, queryset, last_reviewed=timezone.localdate())
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # simple-history's revert URL passes (object_id, version_id) positionally.
+        match = request.resolver_match
+        version = match.args[1] if match and len(match.args) == 2 else None
+        if "_change_history" in request.POST and str(version).isdigit():
+            # simple-history's revert form saves the condition's own fields; bring its mentions
+            # and codes back to the same moment.
+            record = Condition.history.get(id=obj.pk, history_id=version)
+            revert_condition(obj, record.history_date, request, own_fields=False)
+
+    def history_view(self, request, object_id, extra_context=None):
+        entries = condition_history(int(object_id)) if str(object_id).isdigit() else []
+        extra_context = {**(extra_context or {}), "entries": entries}
+        return super().history_view(request, object_id, extra_context)
+
+    def revert_view(self, request, object_id: int):
+        condition = self.get_object(request, str(object_id))
+        if condition is None:
+            raise Http404
+        if not self.has_change_permission(request, condition):
+            raise PermissionDenied
+        record = _history_record(request.POST.get("kind"), request.POST.get("record"), condition)
+        if record is None:
+            self.message_user(
+                request, "That version is not in this condition's history.", messages.ERROR
+            )
+        else:
+            done = revert_condition(condition, record.history_date, request)
+            self.message_user(
+                request,
+                f"Reverted “{condition}” to the version of "
+                f"{timezone.localtime(record.history_date):%Y-%m-%d %H:%M:%S}: "
+                f"{done.changed} mention(s) or code(s) put back as they were, {done.added} "
+                f"brought back, {done.removed} added since removed.",
+                messages.SUCCESS,
+            )
+        return redirect("admin:conditions_condition_history", object_id)
+
     def get_urls(self):
         own = [
+            path(
+                "<int:object_id>/history/revert/",
+                self.admin_site.admin_view(require_POST(self.revert_view)),
+                name="condition_revert",
+            ),
             path(
                 "deleted/", self.admin_site.admin_view(self.deleted_view), name="condition_deleted"
             ),
@@ -439,7 +531,7 @@ class SynonymInline(admin.TabularInline):
     fields = ["text", "kind", "is_layperson", "origin"]
 
 
-class FeatureForm(forms.ModelForm):
+class FeatureForm(ReasonForm):
     class Meta:
         model = Feature
         fields = "__all__"
@@ -461,7 +553,7 @@ class FeatureForm(forms.ModelForm):
 
 
 @admin.register(Feature)
-class FeatureAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+class FeatureAdmin(HistoryAdmin):
     form = FeatureForm
     list_display = ["name", "plain_name", "hpo_id", "body_system", "is_published", "is_phenotype"]
     list_filter = ["is_published", "is_phenotype", "origin", "body_system"]
@@ -480,6 +572,7 @@ class FeatureAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
             "Publishing and provenance",
             {"fields": ["is_published", "is_phenotype", "origin", "definition"]},
         ),
+        (None, {"fields": ["change_reason"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):
@@ -506,7 +599,7 @@ class FeatureAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "pmid", "doi", "accessed"]
     list_filter = ["publisher"]
     search_fields = ["title", "publisher", "pmid", "doi", "url"]
@@ -517,7 +610,7 @@ class SourceAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BodySystem)
-class BodySystemAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+class BodySystemAdmin(HistoryAdmin):
     list_display = ["name", "plain_name", "order", "hpo_id"]
     list_editable = ["order"]
     search_fields = ["name", "plain_name"]
@@ -525,7 +618,7 @@ class BodySystemAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Mention)
-class MentionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+class MentionAdmin(HistoryAdmin):
     form = MentionForm
     list_display = ["condition", "feature", "frequency_label", "is_absent", "origin"]
     list_filter = ["is_absent", "frequency_kind", "origin", "feature__body_system"]
@@ -569,7 +662,7 @@ class MentionAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Synonym)
-class SynonymAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
+class SynonymAdmin(HistoryAdmin):
     list_display = ["text", "feature", "kind", "is_layperson", "origin"]
     list_filter = ["kind", "is_layperson", "origin"]
     list_select_related = ["feature"]

@@ -1,22 +1,341 @@
-"""Bring back a deleted condition together with what was deleted with it.
+"""Edit history that covers what editors change: a condition with its mentions, codes and links.
 
-Deleting a condition cascades to its mentions, cross-references and links. simple-history keeps a
-"-" record for each; restoring replays the last saved state of every row deleted in the same
-cascade, including each mention's sources.
+simple-history keeps a record per saved or deleted row. On top of it:
+
+- **Baselines.** Imported (and fixture-loaded) rows are written without history. Just before the
+  first change to such a row, its current state is recorded as a baseline, so the first
+  correction can be undone like any other.
+- **One moment per save.** Every record written by one admin save carries the same
+  `history_date` (see `stamp`), so "the condition as it was after that save" is a single moment.
+- **Reverting a condition** puts back its own fields and its mentions (with their sources) and
+  codes as they were at a moment: rows added since are deleted, rows deleted since come back.
+- **Restoring a deleted condition** brings back exactly the rows its deletion removed. Each
+  deletion gets a token, written into the deletion records of the condition and of every row
+  cascaded with it, and only records with that token are replayed.
 """
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.signals import pre_create_historical_m2m_records
 
 from .models import Condition, ConditionLink, CrossReference, Mention, Source
+from .signals import CONTENT_MODELS
 
-# A cascade's rows are deleted within moments of each other; anything older was deleted on its own.
-CASCADE_WINDOW = timedelta(minutes=1)
+BASELINE_REASON = "As it was before the first staff change"
+REVERT_REASON = "Reverted to the version of {when}"
+RESTORE_REASON = "Restored after deletion"
+DELETION = "Deleted (deletion {token})"
+DELETION_TOKEN = re.compile(r"\(deletion (\w+)\)")
+REASON_MAX = 100  # simple-history's change-reason column
+
+# Rows kept in a condition's history and restored with it, by the field pointing at it.
+CONDITION_PARTS: dict[type[models.Model], str] = {
+    Mention: "condition_id",
+    CrossReference: "condition_id",
+}
+HISTORIED = CONTENT_MODELS  # every content model keeps an edit history
+ORDER = ("history_date", "history_id")  # one save's records share a moment: keep their order
+
+
+# --- Stamping the records of one save ----------------------------------------------------------
+
+
+def stamp(obj: models.Model, request, reason: str = "") -> None:
+    """Give `obj`'s next history record the request's moment and the editor's reason."""
+    if not hasattr(request, "_history_moment"):
+        request._history_moment = timezone.now()
+    obj._history_date = request._history_moment
+    if reason:
+        obj._change_reason = reason[:REASON_MAX]
+
+
+# --- Baselines -----------------------------------------------------------------------------------
+
+
+def record_baseline(model: type[models.Model], pk) -> None:
+    """Record a row's current state if it has no history yet (imported or loaded rows)."""
+    if model.history.filter(id=pk).exists():
+        return
+    current = model.objects.filter(pk=pk).first()
+    if current is None:
+        return
+    # A moment before anything the current request records.
+    current._history_date = timezone.now() - timedelta(seconds=1)
+    [record] = model.history.bulk_history_create([current], default_change_reason=BASELINE_REASON)
+    if model is Mention:
+        # bulk_history_create skips many-to-many fields: copy the sources by hand.
+        record = Mention.history.filter(id=pk).order_by(*ORDER).last()
+        links = Mention.sources.through.objects.filter(mention_id=pk)
+        _sources_model().objects.bulk_create(
+            _sources_model()(history=record, id=link_id, mention_id=pk, source_id=source_id)
+            for link_id, source_id in links.values_list("id", "source_id")
+        )
+
+
+def _sources_model():
+    return Mention.history.model._meta.get_field("historicalmention_sources").related_model
+
+
+@receiver(pre_save)
+def baseline_before_first_change(sender, instance, raw: bool = False, **kwargs):
+    if sender in HISTORIED and not raw and instance.pk and not instance._state.adding:
+        record_baseline(sender, instance.pk)
+
+
+@receiver(m2m_changed, sender=Mention.sources.through)
+def baseline_before_first_source_change(sender, instance, action: str, reverse: bool, **kwargs):
+    if action in {"pre_add", "pre_remove", "pre_clear"} and not reverse:
+        record_baseline(Mention, instance.pk)
+
+
+# --- Deletion tokens -----------------------------------------------------------------------------
+
+
+def _token_of(origin) -> str:
+    """One token per delete() call, kept on the object or queryset it was called on."""
+    if not hasattr(origin, "_deletion_token"):
+        origin._deletion_token = uuid.uuid4().hex[:12]
+    return origin._deletion_token
+
+
+@receiver(pre_delete)
+def mark_deletion(sender, instance, origin=None, **kwargs):
+    if sender not in HISTORIED or origin is None:
+        return
+    instance._change_reason = DELETION.format(token=_token_of(origin))
+    if sender is Mention:
+        # The deletion record's own copy of the sources is taken after the links are gone.
+        instance._sources_when_deleted = _sources_by_mention(origin).get(instance.pk, [])
+
+
+def _sources_by_mention(origin) -> dict[int, list[tuple[int, int]]]:
+    """The sources of every mention this delete() removes, read once per deletion."""
+    if not hasattr(origin, "_sources_when_deleted"):
+        rows = Mention.sources.through.objects.all()
+        if isinstance(origin, Condition):
+            rows = rows.filter(mention__condition=origin)
+        elif isinstance(origin, models.QuerySet) and origin.model is Condition:
+            rows = rows.filter(mention__condition__in=origin.values("pk"))
+        elif isinstance(origin, Mention):
+            rows = rows.filter(mention=origin)
+        elif isinstance(origin, models.QuerySet) and origin.model is Mention:
+            rows = rows.filter(mention__in=origin.values("pk"))
+        else:
+            rows = rows.none()
+        found: dict[int, list[tuple[int, int]]] = {}
+        for link_id, mention_id, source_id in rows.values_list("id", "mention_id", "source_id"):
+            found.setdefault(mention_id, []).append((link_id, source_id))
+        origin._sources_when_deleted = found
+    return origin._sources_when_deleted
+
+
+@receiver(pre_create_historical_m2m_records)
+def keep_sources_of_deleted_mention(sender, rows, history_instance, instance, field, **kwargs):
+    if history_instance.history_type == "-" and hasattr(instance, "_sources_when_deleted"):
+        rows.extend(
+            sender(
+                history=history_instance, id=link_id, mention_id=instance.pk, source_id=source_id
+            )
+            for link_id, source_id in instance._sources_when_deleted
+        )
+
+
+# --- A condition's history -----------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One line of a condition's history: a record of the condition or of one of its parts."""
+
+    record: models.Model
+    kind: str  # "condition", "mention" or "code"
+    label: str
+    changes: list[tuple[str, object, object]]
+
+
+def condition_records(condition_id: int) -> dict[type[models.Model], list]:
+    """Every history record of the condition and of the rows that belong to it, oldest first."""
+    found = {Condition: list(Condition.history.filter(id=condition_id).order_by(*ORDER))}
+    for model, field in CONDITION_PARTS.items():
+        records = model.history.filter(**{field: condition_id}).order_by(*ORDER)
+        if model is Mention:
+            records = records.select_related("feature").prefetch_related(
+                "historicalmention_sources_set"
+            )
+        found[model] = list(records)
+    return found
+
+
+def condition_history(condition_id: int, limit: int = 200) -> list[Entry]:
+    """The condition's history, newest first, mentions and codes included, each with its changes."""
+    entries = []
+    for model, records in condition_records(condition_id).items():
+        previous: dict[int, models.Model] = {}
+        for record in records:
+            before = previous.get(record.id)
+            entries.append(
+                Entry(record, _kind(model), _label(record), _changes(model, before, record))
+            )
+            previous[record.id] = record
+    entries.sort(key=lambda e: (e.record.history_date, e.record.history_id), reverse=True)
+    return entries[:limit]
+
+
+def _kind(model) -> str:
+    return {Condition: "condition", Mention: "mention", CrossReference: "code"}[model]
+
+
+def _label(record) -> str:
+    if isinstance(record, Mention.history.model):
+        return record.feature.display_name if record.feature else f"feature #{record.feature_id}"
+    return str(record.instance)
+
+
+def _changes(model, before, after) -> list[tuple[str, object, object]]:
+    if before is None or after.history_type == "-":
+        return []
+    changes = [
+        (field.verbose_name, getattr(before, field.attname), getattr(after, field.attname))
+        for field in model._meta.concrete_fields
+        if field.attname in {f.attname for f in after._meta.concrete_fields}
+        and getattr(before, field.attname) != getattr(after, field.attname)
+    ]
+    if model is Mention:
+        old, new = _source_ids(before), _source_ids(after)
+        if old != new:
+            changes.append(("sources", len(old), len(new)))
+    return changes
+
+
+def _source_ids(record) -> set[int]:
+    return {row.source_id for row in record.historicalmention_sources_set.all()}
+
+
+# --- Reverting a condition to a moment -----------------------------------------------------------
+
+
+@dataclass
+class Reverted:
+    condition: bool
+    changed: int  # parts put back as they were
+    added: int  # parts that came back
+    removed: int  # parts added since, removed again
+
+
+def _state_at(records: list, moment: datetime):
+    """The record describing a row at `moment`, or None if the row did not exist then.
+
+    Raises LookupError when history cannot tell (a row changed before baselines existed).
+    """
+    before = [r for r in records if r.history_date <= moment]
+    if before:
+        return None if before[-1].history_type == "-" else before[-1]
+    first = records[0]
+    if first.history_type == "+":
+        return None
+    if first.history_change_reason == BASELINE_REASON or first.history_type == "-":
+        return first  # the row existed, unchanged, from before its first record
+    raise LookupError
+
+
+@transaction.atomic
+def revert_condition(
+    condition: Condition, moment: datetime, request=None, *, own_fields: bool = True
+) -> Reverted:
+    """Put the condition, its mentions (with sources) and codes back as they were at `moment`.
+
+    `own_fields=False` leaves the condition's own fields alone (the admin's revert form saves
+    those itself, as the editor last saw them).
+    """
+    when = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    reason = REVERT_REASON.format(when=when)
+    records = condition_records(condition.pk)
+    result = Reverted(condition=False, changed=0, added=0, removed=0)
+
+    own = _state_or_none(records[Condition], moment) if own_fields else None
+    if own is not None and own.history_type != "-":
+        old = own.instance
+        old._change_reason = reason
+        if request is not None:
+            stamp(old, request)
+        old.save()
+        result.condition = True
+
+    for model in CONDITION_PARTS:
+        by_row: dict[int, list] = {}
+        for record in records[model]:
+            by_row.setdefault(record.id, []).append(record)
+        current = set(model.objects.filter(pk__in=by_row).values_list("pk", flat=True))
+        removals, updates, additions = [], [], []
+        for pk, row_records in by_row.items():
+            try:
+                then = _state_at(row_records, moment)
+            except LookupError:
+                continue  # history cannot say how it was: leave it as it is
+            if then is None:
+                if pk in current:
+                    removals.append(pk)
+            elif pk not in current:
+                additions.append((then, row_records))
+            elif _differs(model, then, row_records[-1]):
+                updates.append((then, row_records))
+        # Removals first: a row added since may hold the (condition, feature) pair coming back.
+        for row in model.objects.filter(pk__in=removals):
+            _mark(row, reason, request)
+            row.delete()
+        for insert, plan in ((False, updates), (True, additions)):
+            for then, row_records in plan:
+                row = then.instance
+                _mark(row, reason, request)
+                row.save(force_insert=insert)
+                if model is Mention:
+                    _set_sources(row, then, row_records)
+        result.removed += len(removals)
+        result.changed += len(updates)
+        result.added += len(additions)
+    return result
+
+
+def _state_or_none(records, moment):
+    try:
+        return _state_at(records, moment) if records else None
+    except LookupError:
+        return None
+
+
+def _mark(row, reason: str, request) -> None:
+    row._change_reason = reason
+    if request is not None:
+        stamp(row, request)
+
+
+def _differs(model, then, latest) -> bool:
+    if latest.history_type == "-":
+        return True
+    fields = [f.attname for f in model._meta.concrete_fields]
+    if any(getattr(then, name) != getattr(latest, name) for name in fields):
+        return True
+    return model is Mention and _source_ids(then) != _source_ids(latest)
+
+
+def _set_sources(mention: Mention, then, row_records: list) -> None:
+    wanted = _source_ids(then)
+    if then.history_type == "-" and not wanted and row_records.index(then):
+        # A deletion record written before they kept their sources: the state just before it.
+        wanted = _source_ids(row_records[row_records.index(then) - 1])
+    mention.sources.set(Source.objects.filter(pk__in=wanted))
+
+
+# --- Deleted conditions --------------------------------------------------------------------------
 
 
 @dataclass
@@ -37,16 +356,17 @@ def deleted_conditions():
     )
 
 
-def _deleted_with(model, record, **link) -> list:
-    window = Q(history_date__gte=record.history_date - CASCADE_WINDOW) & Q(
-        history_date__lte=record.history_date + CASCADE_WINDOW
-    )
+def _deleted_with(model, token: str, **filters) -> list:
+    """The deletion records carrying `token`: exactly the rows that one deletion removed."""
     existing = model.objects.values("pk")
-    candidates = model.history.filter(window, history_type="-", **link).exclude(id__in=existing)
-    latest: dict[int, object] = {}
-    for row in candidates.order_by("history_date"):
-        latest[row.id] = row
-    return list(latest.values())
+    records = (
+        model.history.filter(
+            history_type="-", history_change_reason=DELETION.format(token=token), **filters
+        )
+        .exclude(id__in=existing)
+        .order_by("history_date")
+    )
+    return list({record.id: record for record in records}.values())
 
 
 @transaction.atomic
@@ -54,30 +374,40 @@ def restore_condition(condition_id: int) -> Restored:
     record = deleted_conditions().filter(id=condition_id).first()
     if record is None:
         raise ValueError("There is no deleted condition with that id to restore.")
+    token = DELETION_TOKEN.search(record.history_change_reason or "")
     condition = record.instance
+    condition._change_reason = RESTORE_REASON
     condition.save(force_insert=True)
+    if token is None:  # deleted before deletions were tokened: its parts cannot be told apart
+        return Restored(condition, 0, 0, 0)
+    token = token[1]
 
-    xrefs = _deleted_with(CrossReference, record, condition_id=condition_id)
+    xrefs = _deleted_with(CrossReference, token, condition_id=condition_id)
     for row in xrefs:
-        row.instance.save(force_insert=True)
+        _reinsert(row)
 
+    existing = Condition.objects.values_list("pk", flat=True)
     links = [
         row
-        for row in _deleted_with(ConditionLink, record)
-        if condition_id in (row.from_condition_id, row.to_condition_id)
-        and Condition.objects.filter(pk=row.to_condition_id).exists()
-        and Condition.objects.filter(pk=row.from_condition_id).exists()
+        for row in _deleted_with(ConditionLink, token)
+        if row.from_condition_id in existing and row.to_condition_id in existing
     ]
     for row in links:
-        row.instance.save(force_insert=True)
+        _reinsert(row)
 
-    mentions = _deleted_with(Mention, record, condition_id=condition_id)
+    mentions = _deleted_with(Mention, token, condition_id=condition_id)
     for row in mentions:
-        mention = row.instance
-        mention.save(force_insert=True)
-        # The deletion record's m2m snapshot is empty (the links go first): use the state before.
-        before = row.prev_record
-        if before is not None:
-            source_ids = before.sources.values_list("source_id", flat=True)
-            mention.sources.set(Source.objects.filter(pk__in=source_ids))
+        mention = _reinsert(row)
+        source_ids = [s.source_id for s in row.historicalmention_sources_set.all()]
+        if not source_ids and row.prev_record is not None:
+            # Deleted before deletion records kept their sources: the state just before.
+            source_ids = [s.source_id for s in row.prev_record.historicalmention_sources_set.all()]
+        mention.sources.set(Source.objects.filter(pk__in=source_ids))
     return Restored(condition, len(mentions), len(xrefs), len(links))
+
+
+def _reinsert(record):
+    row = record.instance
+    row._change_reason = RESTORE_REASON
+    row.save(force_insert=True)
+    return row

@@ -7,7 +7,7 @@ def posted_form(client, url: str) -> dict:
     assert response.status_code == 200, response.status_code
     data = {}
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         management = inline.formset.management_form
         for name in management.fields:
             data[management.add_prefix(name)] = management[name].value()
