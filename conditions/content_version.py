@@ -157,6 +157,19 @@ class PerVersion[T]:
         finally:
             connection.close()  # this thread's own connection
 
+    @property
+    def name(self) -> str:
+        return self._shared or getattr(self._build, "__name__", "object")
+
+    def ready(self) -> bool:
+        """Can answer without a multi-second build: this process holds one (of any version), or
+        one is stored for it to load (see `_start`)."""
+        if self._built is not None or not self._shared:
+            return True
+        from . import snapshots
+
+        return snapshots.stored(self._shared)
+
     def wait(self) -> None:
         """Until any background refresh has finished (for commands and tests)."""
         refresher = self._refresher

@@ -133,6 +133,11 @@ def latest(name: str) -> tuple[str, Any] | None:
     return None if found is None else (version, found)
 
 
+def stored(name: str) -> bool:
+    """Whether any built index of this name is stored."""
+    return IndexSnapshot.objects.filter(name=name, data__isnull=False).exists()
+
+
 def claim(name: str, version: str) -> bool:
     """True if this process is to build the index for `version` (nobody has, or the one who
     claimed it gave up); False if it is built or being built elsewhere."""

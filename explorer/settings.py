@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "explorer.availability.DatabaseUnavailableMiddleware",  # 503 + quiet log when the DB is down
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,6 +201,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # load balancers probe over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -215,6 +217,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Database down: pages answer 503 with this Retry-After (seconds), and the log says so once per
+# kind of failure per DATABASE_DOWN_LOG_SECONDS (see explorer/availability.py).
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
+DATABASE_DOWN_LOG_SECONDS = env_int("DATABASE_DOWN_LOG_SECONDS", 10)
 
 # Product settings.
 EXPLORER_MAX_FEATURES = 30

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import availability, views
 
 public_patterns = [
     path("", views.explore, name="explore"),
@@ -18,6 +18,8 @@ public_patterns = [
 urlpatterns = [
     path("", include((public_patterns, "explorer"))),
     path("admin/", admin.site.urls),
+    path("health/live", availability.live, name="health_live"),
+    path("health/ready", availability.ready, name="health_ready"),
 ]
 
 if settings.DEBUG:
