@@ -16,11 +16,14 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,20 +47,83 @@ MIXED = TYPICAL_3 + [
     "/about/",
     "/body-systems/",
 ]
+SUGGEST = [
+    "/suggest/?q=bruis",
+    "/suggest/?q=enlarged+liv",
+    "/suggest/?q=seiz",
+    "/suggest/?q=purpra",
+    "/suggest/?q=ab",
+]
+# The imported condition with the most mentions, and a few others.
+CONDITIONS = [
+    "/conditions/williams-syndrome-orpha-904/",
+    "/conditions/poems-syndrome/",
+    "/conditions/multiple-myeloma/",
+    "/conditions/mgus/",
+]
+# Thirty broad features, the root among them (phenotypic abnormality and its widest branches).
+WORST = "/?" + "&".join(
+    f"feature=HP:{n:07d}"
+    for n in (
+        118,
+        152,
+        478,
+        598,
+        707,
+        769,
+        818,
+        924,
+        951,
+        1197,
+        1507,
+        1574,
+        1608,
+        1626,
+        1871,
+        1939,
+        2086,
+        2664,
+        2715,
+        3011,
+        3549,
+        25031,
+        25142,
+        25354,
+        40064,
+        45027,
+        33127,
+        500014,
+        234,
+        11446,
+    )
+)
 WRK_SCRIPT = """
 local paths = {%s}
+local shuffle = %s
 local i = 0
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) %% 100000)
 request = function()
   i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1], {["HX-Request"] = %s})
+  local path = paths[(i %% #paths) + 1]
+  if shuffle then
+    -- Cache-busted: the ticked features in a new order each time (the page cache keys on it).
+    local features = {}
+    for f in path:gmatch("feature=[^&]+") do features[#features + 1] = f end
+    for k = #features, 2, -1 do
+      local j = math.random(k)
+      features[k], features[j] = features[j], features[k]
+    end
+    path = "/?" .. table.concat(features, "&")
+  end
+  return wrk.format("GET", path, {["HX-Request"] = %s})
 end
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
   io.write(string.format('RESULT {"requests": %%d, "seconds": %%f, "errors": %%d, '
-    .. '"p50": %%f, "p95": %%f, "p99": %%f}\\n', summary.requests, summary.duration / 1e6,
-    errors, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000))
+    .. '"p50": %%f, "p95": %%f, "p99": %%f, "max": %%f}\\n', summary.requests,
+    summary.duration / 1e6, errors, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
 """
 
@@ -118,11 +184,17 @@ def warm(port: int, paths: list[str], workers: int) -> None:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
 
 
-def run_wrk(port: int, paths: list[str], users: int, seconds: int, htmx: bool) -> dict:
+def run_wrk(
+    port: int, paths: list[str], users: int, seconds: int, htmx: bool, shuffle: bool = False
+) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             WRK_SCRIPT
-            % (", ".join(json.dumps(p) for p in paths), json.dumps("true") if htmx else "nil")
+            % (
+                ", ".join(json.dumps(p) for p in paths),
+                "true" if shuffle else "false",
+                json.dumps("true") if htmx else "nil",
+            )
         )
     threads = min(users, 2)
     result = subprocess.run(
@@ -150,44 +222,263 @@ def run_wrk(port: int, paths: list[str], users: int, seconds: int, htmx: bool) -
     return figures
 
 
+# What happens on the side during a scenario: each runs in a thread while wrk loads the server.
+
+
+def get(port: int, path: str, htmx: bool = False) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"HX-Request": "true"} if htmx else {}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
+    os.environ["INDEX_PRELOAD"] = "false"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def editor(port: int, seconds: int, every: float = 5.0) -> dict:
+    """An editor saves a mention every `every` s (documented absent, then present again, a
+    leaf feature's only mention on a condition); after each save, how long until a visitor
+    asking for that feature sees the change."""
+    django_setup()
+    from django.db.models import Count
+
+    from conditions.models import Feature, Mention
+
+    leaf = (
+        Feature.objects.tickable()
+        .annotate(n=Count("mentions"), below=Count("children"))
+        .filter(n__gte=2, n__lte=5, below=0)
+        .order_by("pk")
+        .first()
+    )
+    mention = Mention.objects.filter(feature=leaf, is_absent=False).select_related("condition")[0]
+    path = f"/?feature={leaf.slug}"
+    marker = f"/conditions/{mention.condition.slug}/".encode()
+    delays = []
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() + every <= deadline:
+            time.sleep(every)
+            mention.is_absent = not mention.is_absent
+            mention.save()
+            saved = time.monotonic()
+            expect_listed = not mention.is_absent
+            while time.monotonic() - saved < 30:
+                status, body = get(port, path, htmx=True)
+                if status == 200 and (marker in body) == expect_listed:
+                    delays.append(time.monotonic() - saved)
+                    break
+                time.sleep(0.05)
+            else:
+                delays.append(float("inf"))
+    finally:
+        if mention.is_absent:
+            mention.is_absent = False
+            mention.save()
+    return {
+        "saves": len(delays),
+        "visible_max_s": max(delays, default=0.0),
+        "visible_median_s": sorted(delays)[len(delays) // 2] if delays else 0.0,
+    }
+
+
+def import_hpo(changing: bool) -> dict:
+    """`manage.py import_hpo` while visitors load the site; a changing run first removes a few
+    imported mentions behind the site's back (raw SQL, no version bump) for it to restore."""
+    env = server_environment()
+    if changing:
+        django_setup()
+        from django.db import connection
+
+        from conditions.models import Mention
+
+        with connection.cursor() as cursor:
+            ids = list(Mention.objects.filter(origin="hpo").values_list("pk", flat=True)[:20])
+            table = Mention._meta.db_table
+            cursor.execute(
+                f"DELETE FROM {table}_sources WHERE mention_id IN ({','.join(map(str, ids))})"
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({','.join(map(str, ids))})")
+    started = time.monotonic()
+    done = subprocess.run(
+        [PYTHON, "manage.py", "import_hpo"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return {"import_s": round(time.monotonic() - started, 1), "import_ok": done.returncode == 0}
+
+
+def workers_of(server: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def kill_a_worker(server: subprocess.Popen) -> dict:
+    victim = workers_of(server)[0]
+    os.kill(victim, signal.SIGKILL)
+    return {"killed": victim}
+
+
+def recycle_all_workers(server: subprocess.Popen) -> dict:
+    before = set(workers_of(server))
+    os.kill(server.pid, signal.SIGHUP)  # gunicorn starts new workers, then stops the old ones
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and before & set(workers_of(server)):
+        time.sleep(0.2)
+    return {"recycled": len(before), "all_new": not (before & set(workers_of(server)))}
+
+
+def memory_mb(pid: int) -> dict:
+    """Proportional and private (unshared) memory of one process."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        fields[key] = int(value.split()[0]) / 1024
+    return {"pss": fields["Pss"], "private": fields["Private_Clean"] + fields["Private_Dirty"]}
+
+
+def workers_memory(server: subprocess.Popen) -> dict:
+    figures = [memory_mb(pid) for pid in workers_of(server)]
+    return {
+        "worker_pss_mb": round(sum(f["pss"] for f in figures) / len(figures), 1),
+        "worker_private_mb": round(sum(f["private"] for f in figures) / len(figures), 1),
+    }
+
+
+def first_requests(port: int) -> dict:
+    """A new server's first explore and suggest answers (each a question nobody asked yet)."""
+    timings = {}
+    for name, path, htmx in (
+        ("first_explore_ms", "/?feature=HP:0001744&feature=HP:0001903&feature=HP:0000953", False),
+        ("first_suggest_ms", "/suggest/?q=enlarged+sple", True),
+    ):
+        started = time.monotonic()
+        status, _ = get(port, path, htmx)
+        timings[name] = round((time.monotonic() - started) * 1000, 1) if status == 200 else None
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--only", help="comma-separated scenario numbers to run (1-based)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
 
     env = server_environment()
+    # Make sure the current content has stored indexes (as a deploy would), then a bare worker's
+    # memory: the same server with nothing preloaded and only the about page asked for.
+    subprocess.run(
+        [PYTHON, "manage.py", "build_indexes"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    bare = start_gunicorn(port, 2, {**env, "INDEX_PRELOAD": "false"})
+    try:
+        for _ in range(20):
+            get(port, "/about/")
+        bare_memory = workers_memory(bare)
+    finally:
+        bare.terminate()
+        bare.wait(timeout=30)
+
     port = free_port()
     server = start_gunicorn(port, args.workers, env)
+    results = {"bare_worker": bare_memory}
     try:
-        warm(port, MIXED, args.workers)
+        results["first_requests"] = first_requests(port)
+        warm(port, MIXED + SUGGEST + CONDITIONS, args.workers)
+        results["warm_workers"] = workers_memory(server)
+        seconds = args.seconds
         scenarios = [
-            ("peer: about page (no database work)", ["/about/"], False),
-            ("typical 3-feature query, full page", TYPICAL_3, False),
-            ("typical 3-feature query, htmx partial", TYPICAL_3, True),
-            ("mixed realistic traffic", MIXED, False),
+            ("peer: about page (no database work)", ["/about/"], {}),
+            ("typical 3-feature query, full page", TYPICAL_3, {}),
+            ("typical 3-feature query, htmx partial", TYPICAL_3, {"htmx": True}),
+            ("/suggest/ (htmx)", SUGGEST, {"htmx": True}),
+            ("condition pages", CONDITIONS, {}),
+            ("mixed realistic traffic", MIXED, {}),
+            ("cache-busted worst case (30 broad features)", [WORST], {"shuffle": True}),
+            ("mixed + an editor saving every 5 s", MIXED, {"side": lambda: editor(port, seconds)}),
+            ("mixed + import_hpo, no change", MIXED, {"side": lambda: import_hpo(False)}),
+            ("mixed + import_hpo, changing", MIXED, {"side": lambda: import_hpo(True)}),
+            ("mixed + a worker killed", MIXED, {"side": lambda: kill_a_worker(server)}),
+            ("mixed + all workers recycled", MIXED, {"side": lambda: recycle_all_workers(server)}),
         ]
+        chosen = {int(n) for n in args.only.split(",")} if args.only else None
         print(
-            f"{args.users} concurrent users, {args.seconds} s each, {args.workers} gunicorn workers, "
+            f"{args.users} concurrent users, {seconds} s each, {args.workers} gunicorn workers, "
             f"database {env.get('DATABASE_URL', 'sqlite (default)')}"
         )
         print(
-            f"{'scenario':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs peer':>8}"
+            f"{'scenario':46} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} "
+            f"{'errors':>6}  (ms)"
         )
-        peer_rps = None
-        for name, paths, htmx in scenarios:
-            figures = run_wrk(port, paths, args.users, args.seconds, htmx)
-            peer_rps = peer_rps or figures["rps"]
-            print(
-                f"{name:44} {figures['rps']:8.0f} {figures['p50']:8.1f} {figures['p95']:8.1f} "
-                f"{figures['p99']:8.1f} {figures['errors']:7d} {figures['rps'] / peer_rps:8.2f}"
+        for number, (name, paths, options) in enumerate(scenarios, 1):
+            if chosen and number not in chosen:
+                continue
+            side_result: dict = {}
+            side = options.get("side")
+            thread = None
+            if side:
+
+                def run_side(side=side, into=side_result, delay=0 if "editor" in name else 2):
+                    time.sleep(delay)  # a moment into the run, so the load is on
+                    into.update(side())
+
+                thread = threading.Thread(target=run_side)
+                thread.start()
+            figures = run_wrk(
+                port,
+                paths,
+                args.users,
+                seconds,
+                options.get("htmx", False),
+                options.get("shuffle", False),
             )
+            if thread:
+                thread.join()
+            figures.update(side_result)
+            results[name] = figures
+            extra = " ".join(f"{k}={v}" for k, v in side_result.items())
+            print(
+                f"{name:46} {figures['rps']:7.0f} {figures['p50']:7.1f} {figures['p95']:7.1f} "
+                f"{figures['p99']:7.1f} {figures['max']:7.0f} {figures['errors']:6d}  {extra}",
+                flush=True,
+            )
+        results["workers_after"] = workers_memory(server)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    print(
+        "first requests of a new server: "
+        + ", ".join(f"{k} {v}" for k, v in results["first_requests"].items())
+    )
+    bare = results["bare_worker"]
+    for label in ("warm_workers", "workers_after"):
+        figures = results[label]
+        print(
+            f"memory per worker ({label.replace('_', ' ')}): private {figures['worker_private_mb']} MB, "
+            f"PSS {figures['worker_pss_mb']} MB; bare Django worker private "
+            f"{bare['worker_private_mb']} MB, PSS {bare['worker_pss_mb']} MB"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    database = "postgres" if "postgres" in env.get("DATABASE_URL", "") else "sqlite"
+    (out / f"load-{database}.json").write_text(json.dumps(results, indent=2, default=str))
 
 
 if __name__ == "__main__":

@@ -4,10 +4,14 @@ It lives in the database (one row), so every app server reads the same value wha
 uses, and a bump made inside an edit's transaction becomes visible together with the edit.
 """
 
+import contextlib
 import logging
 import secrets
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -131,6 +135,20 @@ class PerVersion[T]:
             found = snapshots.wait_for(self._shared, version, settings.INDEX_BUILD_WAIT_SECONDS)
             if found is not None:
                 return found
+        if settings.INDEX_BUILD_IN_SUBPROCESS and threading.current_thread() is self._refresher:
+            # A child process builds it: this worker's memory stays flat, and its own requests
+            # do not share one interpreter lock with seconds of building.
+            with contextlib.suppress(subprocess.SubprocessError, OSError):
+                manage = Path(settings.BASE_DIR) / "manage.py"
+                subprocess.run(
+                    [sys.executable, str(manage), "build_indexes", self._shared],
+                    check=True,
+                    timeout=settings.INDEX_BUILD_WAIT_SECONDS,
+                    stdout=subprocess.DEVNULL,
+                )
+                found = snapshots.load(self._shared, version)
+                if found is not None:
+                    return found
         built = self._build(version)
         snapshots.save(self._shared, version, built)
         # Served from the stored file like every other process: its arrays then live in pages
@@ -170,6 +188,9 @@ class PerVersion[T]:
 
         return snapshots.stored(self._shared)
 
+    def build(self, version: str) -> T:
+        return self._build(version)
+
     def wait(self) -> None:
         """Until any background refresh has finished (for commands and tests)."""
         refresher = self._refresher
@@ -180,11 +201,15 @@ class PerVersion[T]:
 SHARED: list[PerVersion] = []  # the shared ones, to load before workers fork (`preload`)
 
 
+def shared_indexes() -> list[PerVersion]:
+    from . import index, search  # noqa: F401 (they define the shared indexes)
+
+    return list(SHARED)
+
+
 def preload() -> None:
     """Load every shared index in this process (a server's master before it forks workers, or
     a deploy step), so workers start with one and nothing is built on a visitor's request."""
-    from . import index, search  # noqa: F401 (they define the shared indexes)
-
-    for per_version in SHARED:
+    for per_version in shared_indexes():
         per_version.get()
         per_version.wait()

@@ -231,6 +231,8 @@ EXPLORER_PAGE_SIZE = 50
 INDEX_SNAPSHOT_DIR = Path(env_str("INDEX_SNAPSHOT_DIR", str(BASE_DIR / "var" / "index-snapshots")))
 # After a content change, visitors are answered from the previous index while the new one builds.
 INDEX_BUILD_IN_BACKGROUND = env_bool("INDEX_BUILD_IN_BACKGROUND", True)
+# A background refresh builds in a child process (manage.py build_indexes), not in the worker.
+INDEX_BUILD_IN_SUBPROCESS = env_bool("INDEX_BUILD_IN_SUBPROCESS", True)
 # Load them when the WSGI application is imported (before gunicorn forks, with --preload).
 INDEX_PRELOAD = env_bool("INDEX_PRELOAD", True)
 # How long a process waits for another one's build before building the index itself.

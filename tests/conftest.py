@@ -17,6 +17,7 @@ def _test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # An edit shows on the next request (tests of the background refresh turn this back on).
     settings.INDEX_BUILD_IN_BACKGROUND = False
+    settings.INDEX_BUILD_IN_SUBPROCESS = False  # a child process would not see the test database
     settings.INDEX_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "index-snapshots"
 
 

@@ -1,9 +1,11 @@
 """Indexes built once per content version and shared; visitors never wait for a build."""
 
+import io
 import threading
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 
 from conditions import content_version, index, snapshots
 from conditions.content_version import PerVersion
@@ -128,3 +130,13 @@ def test_the_page_cache_never_keeps_a_page_built_from_an_older_index(client, set
     assert "Monoclonal gammopathy" in fresh.content.decode()
     assert "MGUS" not in fresh.content.decode()
     assert fresh.headers["ETag"]
+
+
+@pytest.mark.django_db
+def test_the_build_command_stores_every_shared_index_for_the_current_version():
+    FeatureFactory(name="Purpura", slug="purpura")
+    call_command("build_indexes", stdout=io.StringIO())
+    version = content_version.current()
+    stored = IndexSnapshot.objects.filter(version=version, data__isnull=False)
+    assert set(stored.values_list("name", flat=True)) == {"match", "search"}
+    assert "purpura" in snapshots.load("match", version).tickable
