@@ -31,6 +31,7 @@ Ticked = FeatureSummary | Feature
 # A results page shows, per ticked feature, the exact mention and the first more specific one;
 # the condition's page lists the rest.
 SHOWN_PER_FEATURE = 2
+EVERY = 2**31  # as `per_feature`: every covering mention (downloads list them all)
 
 
 @dataclass
@@ -148,8 +149,14 @@ def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
     return list(rows)
 
 
-def explain(condition_ids: Sequence[int], features: Sequence[Ticked]) -> list[ConditionResult]:
+def explain(
+    condition_ids: Sequence[int],
+    features: Sequence[Ticked],
+    per_feature: int = SHOWN_PER_FEATURE,
+) -> list[ConditionResult]:
     """Explanations for the given conditions (one page), in the order of `condition_ids`.
+
+    `per_feature` mentions are kept per (condition, ticked feature); a download asks for EVERY.
 
     The index picks the mentions that explain each result (a broad ticked feature can be covered
     by dozens of a condition's mentions; SHOWN_PER_FEATURE of them are shown) and holds what the
@@ -158,7 +165,7 @@ def explain(condition_ids: Sequence[int], features: Sequence[Ticked]) -> list[Co
     if not condition_ids or not features:
         return []
     match_index = index.current_index()
-    evidence = match_index.evidence(condition_ids, [f.pk for f in features], SHOWN_PER_FEATURE)
+    evidence = match_index.evidence(condition_ids, [f.pk for f in features], per_feature)
     mentions = match_index.mention_summaries(evidence.rows)
     results = []
     for condition_id in condition_ids:

@@ -17,8 +17,10 @@ import heapq
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Q, QuerySet
+
 from . import content_version
-from .models import Feature, Synonym, normalise_search_text
+from .models import Condition, Feature, Synonym, normalise_search_text
 
 PREFIX = 3  # words are bucketed by their first three letters
 MIN_QUERY = 2  # one letter matches thousands of features and helps nobody
@@ -210,3 +212,12 @@ def _best(entries: list[_Entry], tokens: list[str], limit: int) -> list[FeatureM
     return [
         FeatureMatch(features[e.feature_id], e.text) for e in chosen if e.feature_id in features
     ]
+
+
+def search_conditions(query: str) -> QuerySet[Condition]:
+    """Published conditions by name, each once, whose name contains the query or whose code
+    (ORPHA, OMIM, ICD-10, DECIPHER) is the query; all of them for an empty query."""
+    conditions = Condition.objects.published().order_by("name")
+    if query:
+        conditions = conditions.filter(Q(name__icontains=query) | Q(xrefs__code=query)).distinct()
+    return conditions.only("name", "slug", "summary")

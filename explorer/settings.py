@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "ninja",  # serves the API docs page's scripts from our own origin (strict CSP)
     "explorer",
     "conditions",
 ]
@@ -242,3 +243,13 @@ INDEX_BUILD_WAIT_SECONDS = env_int("INDEX_BUILD_WAIT_SECONDS", 60)
 # edit reaches every visitor within their sum.
 PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 2)
 PUBLIC_CACHE_STALE_WHILE_REVALIDATE = env_int("PUBLIC_CACHE_STALE_WHILE_REVALIDATE", 3)
+# A results download (CSV) lists at most this many conditions, and says so when it stops early.
+EXPLORER_DOWNLOAD_MAX_CONDITIONS = env_int("EXPLORER_DOWNLOAD_MAX_CONDITIONS", 1000)
+# Requests per address per minute for expensive calls (a ranking, a download), by kind; 429 above.
+EXPLORER_RATE_LIMITS = {
+    "explore": env_int("RATE_LIMIT_EXPLORE", 120),
+    "download": env_int("RATE_LIMIT_DOWNLOAD", 20),
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: trust none and use
+# the connection's address (a visitor could otherwise pick any address and dodge every limit).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

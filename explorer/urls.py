@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import availability, views
+from . import availability, exports, phenopacket, views
+from .api import api
 
 public_patterns = [
     path("", views.explore, name="explore"),
@@ -13,10 +14,20 @@ public_patterns = [
     path("body-systems/", views.body_system_list, name="body_system_list"),
     path("body-systems/<slug:slug>/", views.body_system_detail, name="body_system"),
     path("about/", views.about, name="about"),
+    # Open data: the same questions as the pages, as CSV, phenopackets and JSON (explorer/api.py).
+    path("results.csv", exports.results_csv, name="results_csv"),
+    path(
+        "conditions/<slug:slug>/features.csv",
+        exports.condition_features_csv,
+        name="condition_features_csv",
+    ),
+    path("phenopacket.json", phenopacket.phenopacket_export, name="phenopacket_export"),
+    path("phenopacket/", phenopacket.phenopacket_import, name="phenopacket_import"),
 ]
 
 urlpatterns = [
     path("", include((public_patterns, "explorer"))),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("health/live", availability.live, name="health_live"),
     path("health/ready", availability.ready, name="health_ready"),

@@ -20,21 +20,15 @@ from conditions import content_version
 from conditions.condition_page import condition_page
 from conditions.matching import explain, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure
-from conditions.search import search_features
+from conditions.search import search_conditions, search_features
 from conditions.summaries import FeatureSummary
 
 from .response_cache import cached_by_content
+from .selection import clean as _clean
+from .selection import too_many_message
 
 EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
 SUGGESTION_LIMIT = 10
-
-
-MAX_PARAM_LENGTH = 200
-
-
-def _clean(value: str) -> str:
-    # PostgreSQL refuses NUL characters in text; other control characters are never meaningful.
-    return "".join(ch for ch in value if ch >= " " or ch in "\t")[:MAX_PARAM_LENGTH].strip()
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -113,10 +107,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     template = "explorer/explore.html#results" if partial else "explorer/explore.html"
     if len(values) > settings.EXPLORER_MAX_FEATURES:
         context = {
-            "error": (
-                f"You ticked {len(values)} features. The explorer compares at most "
-                f"{settings.EXPLORER_MAX_FEATURES} at a time: untick some and try again."
-            ),
+            "error": too_many_message(len(values)),
             "query": query,
             "browse_groups": [] if partial else _browse_groups([]),
             "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
@@ -183,10 +174,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @cached_by_content(params=("q", "page"))
 def condition_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
-    conditions = Condition.objects.published().order_by("name")
-    if query:
-        conditions = conditions.filter(Q(name__icontains=query) | Q(xrefs__code=query)).distinct()
-    paginator = Paginator(conditions.only("name", "slug", "summary"), 100)
+    paginator = Paginator(search_conditions(query), 100)
     page = paginator.page(_page_number(request, paginator.num_pages))
     return render(
         request,

@@ -1,0 +1,78 @@
+"""A per-address limit on expensive requests (a ranking, a download), shared by pages and the API.
+
+Counts live in the cache, so app servers sharing one (REDIS_URL) share the limit; with the
+local-memory cache each process counts on its own, which only makes the limit looser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+WINDOW_SECONDS = 60
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address: the connection's, or the one the trusted proxies say they saw.
+
+    Each of TRUSTED_PROXY_COUNT proxies appends the address it was reached from to
+    X-Forwarded-For, so that many entries from the right are trustworthy; anything left of them
+    could be written by the visitor.
+    """
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def over_limit(request: HttpRequest, kind: str) -> int:
+    """Count this request against its address's limit for `kind`; 0 if allowed, else the
+    seconds until the window resets (for Retry-After)."""
+    limit = settings.EXPLORER_RATE_LIMITS.get(kind)
+    if not limit:
+        return 0
+    now = int(time.time())
+    window = now // WINDOW_SECONDS
+    key = f"rate:{kind}:{client_address(request)}:{window}"
+    cache.add(key, 0, WINDOW_SECONDS + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS + 1)
+        count = 1
+    if count <= limit:
+        return 0
+    return (window + 1) * WINDOW_SECONDS - now or 1
+
+
+def too_many_requests(retry_after: int) -> HttpResponse:
+    response = HttpResponse(
+        "Too many requests from your address: wait a minute and try again.\n",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limited(kind: str) -> Callable:
+    """A view decorator: 429 with Retry-After once an address exceeds its limit for `kind`."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if retry_after := over_limit(request, kind):
+                return too_many_requests(retry_after)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
