@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import heapq
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 from django.db.models import Q, QuerySet
 
 from . import content_version
@@ -28,6 +30,7 @@ MAX_TOKENS = 6  # no feature name needs more words to be found
 MAX_CORRECTIONS = 2
 CLOSE = 0.75  # how alike a typo and the word it corrects to must be (difflib's ratio)
 FULL_RATIOS = 8
+NONE = np.empty(0, dtype=np.int32)
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,7 @@ class _Entry(NamedTuple):
     feature_id: int
     feature_name: str
     text: str  # as written: shown when a synonym is why a feature was suggested
-    norm: str
-    words: tuple[str, ...]
+    norm: str  # words separated by single spaces
     lay: bool
 
 
@@ -51,18 +53,18 @@ class SearchIndex:
         # In the order results are shown when nothing else tells them apart, so a scan in index
         # order meets the best entries first and can stop as soon as it has enough.
         self.entries = sorted(entries, key=_tie_order)
-        self.buckets: dict[str, list[int]] = {}  # each in index order
+        buckets: dict[str, list[int]] = {}
         words: set[str] = set()
         for i, entry in enumerate(self.entries):
+            entry_words = entry.norm.split()
             # Keyed by each word's first three letters, and by its first two for short queries.
-            for key in {word[:n] for word in entry.words for n in (MIN_QUERY, PREFIX)}:
-                self.buckets.setdefault(key, []).append(i)
-            words.update(entry.words)
-        self.words = sorted(words)  # is any word started by a token (bisect)
-        # For typo correction: words by first letter and length.
-        self.vocabulary: dict[tuple[str, int], list[str]] = {}
-        for word in words:
-            self.vocabulary.setdefault((word[0], len(word)), []).append(word)
+            for key in {word[:n] for word in entry_words for n in (MIN_QUERY, PREFIX)}:
+                buckets.setdefault(key, []).append(i)
+            words.update(entry_words)
+        # Arrays, in index order: a list of Python ints would weigh several times more in every
+        # worker, while arrays are read from the memory-mapped snapshot the workers share.
+        self.buckets = {key: np.array(at, dtype=np.int32) for key, at in buckets.items()}
+        self.words = sorted(words)  # is any word started by a token; typo candidates (bisect)
 
     @classmethod
     def build(cls, version: str) -> SearchIndex:
@@ -81,17 +83,15 @@ class SearchIndex:
             entries.append(_entry(feature_id, names[feature_id], text, lay=lay))
         return cls(version, entries)
 
-    def candidates(self, tokens: list[str]) -> list[int]:
+    def candidates(self, tokens: list[str]) -> np.ndarray:
         """Entries holding a word that starts like each token of two letters or more, in index
         order (a one-letter word beside a longer one: the longer one narrows)."""
         buckets = sorted(
-            (self.buckets.get(t[:PREFIX], []) for t in tokens if len(t) >= MIN_QUERY), key=len
+            (self.buckets.get(t[:PREFIX], NONE) for t in tokens if len(t) >= MIN_QUERY), key=len
         )
         if not buckets:
-            return list(range(len(self.entries)))
-        if len(buckets) == 1:
-            return buckets[0]
-        return sorted(set(buckets[0]).intersection(*buckets[1:]))
+            return np.arange(len(self.entries))
+        return functools.reduce(functools.partial(np.intersect1d, assume_unique=True), buckets)
 
     def find(self, tokens: list[str], enough: int | None = None) -> list[_Entry]:
         """Entries in which every token starts some word, in index order; with `enough`, the
@@ -100,7 +100,7 @@ class SearchIndex:
         if not all(self.starts_a_word(t) for t in tokens):
             return []
         phrase = " ".join(tokens)
-        pool = [self.entries[i] for i in self.candidates(tokens)]
+        pool = [self.entries[i] for i in self.candidates(tokens).tolist()]
         # The exact phrase ranks first, then whatever starts with it (matching every token by
         # construction), then the rest: each group scanned in index order, so it can stop early.
         hits = [entry for entry in pool if entry.norm == phrase]
@@ -111,7 +111,7 @@ class SearchIndex:
                     return hits
                 if entry.norm == phrase or entry.norm.startswith(phrase) != starting:
                     continue
-                if starting or all(any(w.startswith(t) for w in entry.words) for t in tokens):
+                if starting or all(_starts_a_word_of(entry.norm, t) for t in tokens):
                     hits.append(entry)
                     features.add(entry.feature_id)
         return hits
@@ -124,11 +124,10 @@ class SearchIndex:
         """The closest word the content uses, if one is close; None if the token is fine or hopeless."""
         if len(token) < 4 or self.starts_a_word(token):
             return None
-        nearby = [
-            word
-            for length in range(len(token) - 2, len(token) + 3)
-            for word in self.vocabulary.get((token[0], length), [])
-        ]
+        first = bisect.bisect_left(self.words, token[0])
+        end = bisect.bisect_left(self.words, chr(ord(token[0]) + 1))
+        lengths = range(len(token) - 2, len(token) + 3)
+        nearby = [word for word in self.words[first:end] if len(word) in lengths]
         # difflib.get_close_matches, but the costly full ratio only for the few words the cheap
         # bound ranks highest: a long word has hundreds of neighbours.
         matcher = difflib.SequenceMatcher()
@@ -147,6 +146,10 @@ class SearchIndex:
         return best[1] if best else None
 
 
+def _starts_a_word_of(norm: str, token: str) -> bool:
+    return norm.startswith(token) or f" {token}" in norm
+
+
 def _tie_order(entry: _Entry) -> tuple:
     # Everyday words before technical synonyms, then shorter, then by name (see `_best`).
     return (not entry.lay, len(entry.norm), entry.feature_name, entry.norm, entry.feature_id)
@@ -161,8 +164,7 @@ def query_tokens(query: str) -> list[str]:
 
 
 def _entry(feature_id: int, feature_name: str, text: str, lay: bool) -> _Entry:
-    norm = normalise_search_text(text)
-    return _Entry(feature_id, feature_name, text, norm, tuple(norm.split()), lay)
+    return _Entry(feature_id, feature_name, text, normalise_search_text(text), lay)
 
 
 _current = content_version.PerVersion(SearchIndex.build, shared="search")

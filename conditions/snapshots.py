@@ -10,6 +10,7 @@ only the small Python tables around them are unpickled per worker.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import mmap
 import os
 import pickle
@@ -31,6 +32,23 @@ ALIGN = 64  # numpy likes its arrays aligned
 CLAIM_SECONDS = 120  # a claim older than this with no data was abandoned (the builder died)
 POLL_SECONDS = 0.25
 KEEP = 3  # snapshots kept per name: the current one and a couple a slow process may still read
+
+
+def _source_fingerprint() -> str:
+    """What the indexes' code looks like: a snapshot pickled by other code (an earlier deploy)
+    may not load, or load into something else, so each is stored under the code that made it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+CODE = _source_fingerprint()
+
+
+def _key(version: str) -> str:
+    return f"{version}.{CODE}"
 
 
 def dumps(obj: Any) -> bytes:
@@ -74,7 +92,7 @@ def _aligned(n: int) -> int:
 
 
 def _local_path(name: str, version: str) -> Path:
-    return Path(settings.INDEX_SNAPSHOT_DIR) / f"{name}-{version}.snapshot"
+    return Path(settings.INDEX_SNAPSHOT_DIR) / f"{name}-{_key(version)}.snapshot"
 
 
 def _load_file(path: Path) -> Any:
@@ -104,7 +122,7 @@ def load(name: str, version: str) -> Any | None:
     """The stored index for `version`: from this server's file, else from the database (then
     kept in a file for this server's other workers). None if nobody has built it yet."""
     path = _local_path(name, version)
-    stored = IndexSnapshot.objects.filter(name=name, version=version, data__isnull=False)
+    stored = IndexSnapshot.objects.filter(name=name, version=_key(version), data__isnull=False)
     # The file only if the database holds the same snapshot: a database restored or recreated
     # from scratch may reuse a version name with other content.
     if path.exists() and stored.exists():
@@ -122,20 +140,23 @@ def load(name: str, version: str) -> Any | None:
 
 def latest(name: str) -> tuple[str, Any] | None:
     """The most recently built stored index of any version, to serve while the current builds."""
-    version = (
-        IndexSnapshot.objects.filter(name=name, data__isnull=False)
+    key = (
+        IndexSnapshot.objects.filter(name=name, version__endswith=f".{CODE}", data__isnull=False)
         .values_list("version", flat=True)
         .first()
     )
-    if version is None:
+    if key is None:
         return None
+    version = key.removesuffix(f".{CODE}")
     found = load(name, version)
     return None if found is None else (version, found)
 
 
 def stored(name: str) -> bool:
     """Whether any built index of this name is stored."""
-    return IndexSnapshot.objects.filter(name=name, data__isnull=False).exists()
+    return IndexSnapshot.objects.filter(
+        name=name, version__endswith=f".{CODE}", data__isnull=False
+    ).exists()
 
 
 def claim(name: str, version: str) -> bool:
@@ -144,13 +165,13 @@ def claim(name: str, version: str) -> bool:
     now = timezone.now()
     try:
         with transaction.atomic():
-            IndexSnapshot.objects.create(name=name, version=version, claimed_at=now)
+            IndexSnapshot.objects.create(name=name, version=_key(version), claimed_at=now)
         return True
     except IntegrityError:
         abandoned = now - timedelta(seconds=CLAIM_SECONDS)
         return bool(
             IndexSnapshot.objects.filter(
-                name=name, version=version, data__isnull=True, claimed_at__lt=abandoned
+                name=name, version=_key(version), data__isnull=True, claimed_at__lt=abandoned
             ).update(claimed_at=now)
         )
 
@@ -160,7 +181,7 @@ def save(name: str, version: str, obj: Any) -> None:
     with contextlib.suppress(OSError):
         _write_file(name, _local_path(name, version), data)
     IndexSnapshot.objects.update_or_create(
-        name=name, version=version, defaults={"data": data, "claimed_at": timezone.now()}
+        name=name, version=_key(version), defaults={"data": data, "claimed_at": timezone.now()}
     )
     stale = IndexSnapshot.objects.filter(name=name).values_list("pk", flat=True)[KEEP:]
     IndexSnapshot.objects.filter(pk__in=list(stale)).delete()
@@ -174,7 +195,7 @@ def wait_for(name: str, version: str, seconds: float) -> Any | None:
         found = load(name, version)
         if found is not None:
             return found
-        if not IndexSnapshot.objects.filter(name=name, version=version).exists():
+        if not IndexSnapshot.objects.filter(name=name, version=_key(version)).exists():
             return None  # the claim is gone (a newer version's cleanup): build it here
         time.sleep(POLL_SECONDS)
     return None

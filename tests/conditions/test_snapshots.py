@@ -137,6 +137,6 @@ def test_the_build_command_stores_every_shared_index_for_the_current_version():
     FeatureFactory(name="Purpura", slug="purpura")
     call_command("build_indexes", stdout=io.StringIO())
     version = content_version.current()
-    stored = IndexSnapshot.objects.filter(version=version, data__isnull=False)
+    stored = IndexSnapshot.objects.filter(version=snapshots._key(version), data__isnull=False)
     assert set(stored.values_list("name", flat=True)) == {"match", "search"}
     assert "purpura" in snapshots.load("match", version).tickable
