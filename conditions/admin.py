@@ -35,10 +35,12 @@ from .closure import would_create_cycle
 from .history import (
     REASON_MAX,
     condition_history,
+    conflict,
     deleted_conditions,
     restore_condition,
     revert_condition,
     stamp,
+    version_of,
 )
 from .models import (
     BodySystem,
@@ -245,8 +247,13 @@ def mention_rows(condition_id) -> list[Mention]:
     )
 
 
-class ReasonForm(forms.ModelForm):
-    """Every curated form asks why (optional); the history lists the answer."""
+class CuratedForm(forms.ModelForm):
+    """Every curated form asks why (optional; the history lists it) and refuses a stale save.
+
+    `seen_version` is the version the editor opened (see history.version_of). If someone else
+    saved since, nothing is saved: the form says who changed what, keeps the editor's own
+    values, and takes the new version, so saving again knowingly replaces the other change.
+    """
 
     change_reason = forms.CharField(
         label="Reason for this change",
@@ -254,12 +261,44 @@ class ReasonForm(forms.ModelForm):
         max_length=REASON_MAX,
         help_text="Optional. Shown in the history, e.g. “Corrected from the 2024 Orphanet review”.",
     )
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen_version"] = version_of(self.instance)
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk:
+            return data
+        # Lock the row so two saves of it cannot both pass this check (PostgreSQL).
+        type(self.instance).objects.select_for_update().filter(pk=self.instance.pk).exists()
+        found = conflict(self.instance, data.get("seen_version") or "")
+        if found is not None:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = version_of(self.instance)
+            raise forms.ValidationError(stale_message(found), code="stale")
+        return data
+
+
+def stale_message(found) -> str:
+    when = f" at {timezone.localtime(found.at):%H:%M:%S on %Y-%m-%d}" if found.at else ""
+    lines = [f"{found.by} saved this page{when}, after you opened it. Nothing was saved."]
+    lines += [f"{name}: now “{new}” (was “{old}”)." for name, old, new in found.changes]
+    if found.parts_changed:
+        lines.append("Rows in the tables below (codes, links or synonyms) changed too.")
+    lines.append(
+        "Your edits are still in the form. Open the page in a new tab to see the current "
+        "version; saving this form again replaces those changes with yours."
+    )
+    return " ".join(lines)
 
 
 class HistoryAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
     """Curated models: every record of one save shares its moment and the editor's reason."""
 
-    form = ReasonForm
+    form = CuratedForm
 
     def save_model(self, request, obj, form, change):
         stamp(obj, request, form.cleaned_data.get("change_reason", ""))
@@ -272,7 +311,7 @@ class HistoryAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
         super().save_formset(request, form, formset, change)
 
 
-class MentionForm(ReasonForm):
+class MentionForm(CuratedForm):
     class Meta:
         model = Mention
         fields = "__all__"
@@ -531,7 +570,7 @@ class SynonymInline(admin.TabularInline):
     fields = ["text", "kind", "is_layperson", "origin"]
 
 
-class FeatureForm(ReasonForm):
+class FeatureForm(CuratedForm):
     class Meta:
         model = Feature
         fields = "__all__"

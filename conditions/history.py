@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import models, transaction
+from django.db.models import Max
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_m2m_records
 
-from .models import Condition, ConditionLink, CrossReference, Mention, Source
+from .models import Condition, ConditionLink, CrossReference, Feature, Mention, Source, Synonym
 from .signals import CONTENT_MODELS
 
 BASELINE_REASON = "As it was before the first staff change"
@@ -147,6 +148,62 @@ def keep_sources_of_deleted_mention(sender, rows, history_instance, instance, fi
             )
             for link_id, source_id in instance._sources_when_deleted
         )
+
+
+# --- Versions, for refusing a save based on an old one (optimistic locking) --------------------
+
+# What a change page posts back besides the row itself: its inline rows, by their link to it.
+EDITED_WITH: dict[type[models.Model], list[tuple[type[models.Model], str]]] = {
+    Condition: [(CrossReference, "condition_id"), (ConditionLink, "from_condition_id")],
+    Feature: [(Synonym, "feature_id")],
+}
+
+
+def version_of(obj: models.Model) -> str:
+    """The newest history record of the row and of the inline rows edited with it.
+
+    Every save writes a record (so does the import, and a baseline precedes a first change), so
+    the version moves whenever anything the page shows was saved by someone else.
+    """
+    parts = [(type(obj), "id"), *EDITED_WITH.get(type(obj), [])]
+    newest = []
+    for model, field in parts:
+        found = model.history.filter(**{field: obj.pk}).aggregate(newest=Max("history_id"))
+        newest.append(str(found["newest"] or 0))
+    return "-".join(newest)
+
+
+@dataclass
+class Conflict:
+    """What someone else saved after an editor opened the page."""
+
+    by: str
+    at: datetime | None
+    changes: list[tuple[str, object, object]]
+    parts_changed: bool  # inline rows (codes, links, synonyms) changed too
+
+
+def conflict(obj: models.Model, seen: str) -> Conflict | None:
+    """None if `seen` is still the row's version; else who changed what since."""
+    current = version_of(obj)
+    if seen == current:
+        return None
+    model = type(obj)
+    seen_own, _, seen_parts = seen.partition("-")
+    current_own, _, current_parts = current.partition("-")
+    latest = model.history.filter(id=obj.pk).order_by(*ORDER).last()
+    before = (
+        model.history.filter(id=obj.pk, history_id=seen_own).first() if seen_own.isdigit() else None
+    )
+    changes = (
+        _changes(model, before, latest) if latest and before and seen_own != current_own else []
+    )
+    return Conflict(
+        by=str(latest.history_user or "the HPO import") if latest else "someone",
+        at=latest.history_date if latest else None,
+        changes=changes,
+        parts_changed=seen_parts != current_parts,
+    )
 
 
 # --- A condition's history -----------------------------------------------------------------------

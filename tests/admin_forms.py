@@ -1,5 +1,7 @@
 """Post an admin change form back as a browser would (shared by the admin tests and bench/admin.py)."""
 
+from django.forms import FileField
+
 
 def posted_form(client, url: str) -> dict:
     """The form's current values, inline management forms and blank extra rows included."""
@@ -13,7 +15,9 @@ def posted_form(client, url: str) -> dict:
             data[management.add_prefix(name)] = management[name].value()
         forms.extend(inline.formset.forms)
     for form in forms:
-        for name in form.fields:
+        for name, field in form.fields.items():
+            if isinstance(field, FileField):
+                continue  # an unchanged upload is not posted again
             value = form[name].value()
             if value is not None:
                 data[form.add_prefix(name)] = value

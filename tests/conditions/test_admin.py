@@ -123,11 +123,13 @@ def test_history_can_be_reverted(client, editor):
 
     page = client.get(f"/admin/conditions/condition/{condition.pk}/history/{first.history_id}/")
     assert page.status_code == 200
+    seen = page.context["adminform"].form["seen_version"].value()
     response = client.post(
         f"/admin/conditions/condition/{condition.pk}/history/{first.history_id}/",
         {
             **condition_form(name="MGUS", slug=condition.slug, summary="First wording."),
             "_change_history": "1",
+            "seen_version": seen,
         },
     )
 
