@@ -8,11 +8,13 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install browser-deps db run import-hpo test test-fast test-postgres lint bench bench-explore bench-load serve clean
+.PHONY: help venv install browser-deps db run import-hpo backup restore test test-fast test-postgres lint bench bench-explore bench-load serve clean
 
 help:
 	@echo "make run          set up, load the curated demo content and serve on http://$(HOST):$(PORT)"
 	@echo "make import-hpo   add the full Human Phenotype Ontology data (ORPHA + DECIPHER)"
+	@echo "make backup       write all content and the HPO release in use to backups/ (see README)"
+	@echo "make restore FILE=backups/….jsonl.gz   load a backup on an empty, migrated database"
 	@echo "make test         set up and run every test (browser tests included)"
 	@echo "make bench        run the speed and memory benchmarks (prints figures): bench-explore, bench-load"
 	@echo "make bench-explore  import, matching, page and autocomplete timings beside hpo3 (SQLite, PostgreSQL)"
@@ -58,6 +60,15 @@ run: db
 import-hpo: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_hpo
+
+# Backups: all content, curated and imported, with the HPO release in use (README "Backups").
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE))
+
+restore: install
+	@test -n "$(FILE)" || { echo "make restore FILE=path/to/backup.jsonl.gz" >&2; exit 1; }
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py restore $(FILE)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 browser-deps:
