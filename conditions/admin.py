@@ -54,6 +54,7 @@ from .models import (
     Source,
     Synonym,
 )
+from .readability import grade_description
 from .search import search_features
 
 
@@ -389,11 +390,16 @@ class ConditionAdmin(HistoryAdmin):
     show_full_result_count = False  # a COUNT(*) per page is slow over 12k imported conditions
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "last_reviewed"]}),
-        ("Plain-language text", {"fields": ["summary", "description"]}),
+        ("Plain-language text", {"fields": ["summary", "summary_reading_level", "description"]}),
         ("Provenance", {"fields": ["origin"], "classes": ["collapse"]}),
         (None, {"fields": ["change_reason"]}),
     ]
     object_history_template = "admin/conditions/condition/object_history.html"
+    readonly_fields = ["summary_reading_level"]
+
+    @admin.display(description="reading level of the saved summary")
+    def summary_reading_level(self, obj):
+        return grade_description(obj.summary)
 
     def get_queryset(self, request):
         # A correlated count per shown row, not a GROUP BY over every mention.
@@ -605,7 +611,11 @@ class FeatureAdmin(HistoryAdmin):
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["name", "slug", "hpo_id", "body_system", "parents"]}),
-        ("Plain language", {"fields": ["plain_name", "description"]}),
+        (
+            "Plain language",
+            {"fields": ["plain_name", "description", "description_reading_level"]},
+        ),
+        ("Emergency", {"fields": ["urgent_advice", "urgent_advice_source"]}),
         ("Illustration", {"fields": ["illustration", "illustration_alt", "illustration_credit"]}),
         (
             "Publishing and provenance",
@@ -613,6 +623,12 @@ class FeatureAdmin(HistoryAdmin):
         ),
         (None, {"fields": ["change_reason"]}),
     ]
+
+    readonly_fields = ["description_reading_level"]
+
+    @admin.display(description="reading level of the saved description")
+    def description_reading_level(self, obj):
+        return grade_description(obj.description)
 
     def get_search_results(self, request, queryset, search_term):
         if not is_autocomplete(request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 HPO_ID_PATTERN = r"^HP:\d{7}$"
+REVIEW_INTERVAL = timedelta(days=365)  # the about page states this policy in words
 
 
 @functools.cache
@@ -225,6 +227,20 @@ class Feature(StaffOwned):
     )
     is_published = models.BooleanField("published", default=True)
     origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+    urgent_advice = models.TextField(
+        "get help now",
+        blank=True,
+        help_text="Staff-written advice for a feature that can signal an emergency, e.g. when to "
+        "call an ambulance. Shown first on the feature page and above results when ticked.",
+    )
+    urgent_advice_source = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="source of the advice",
+    )
     illustration = models.ImageField(upload_to="features/", blank=True)
     illustration_alt = models.CharField("illustration alt text", max_length=300, blank=True)
     illustration_credit = models.CharField(max_length=300, blank=True)
@@ -251,6 +267,10 @@ class Feature(StaffOwned):
             models.CheckConstraint(
                 condition=Q(illustration="") | ~Q(illustration_alt=""),
                 name="feature_illustration_alt_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent_advice="") | Q(urgent_advice_source__isnull=False),
+                name="feature_urgent_advice_sourced",
             ),
         ]
 
@@ -472,6 +492,13 @@ class Condition(StaffOwned):
     def inheritance_labels(self) -> list[str]:
         codes = self.inheritance.split()
         return [str(self.Inheritance(code).label) for code in codes if code in self.Inheritance]
+
+    @property
+    def next_review_due(self) -> date | None:
+        """Staff review each curated condition within REVIEW_INTERVAL of the last review."""
+        if self.last_reviewed is None:
+            return None
+        return self.last_reviewed + REVIEW_INTERVAL
 
 
 class CrossReferenceManager(models.Manager):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's scripts from our own origin (strict CSP)
     "explorer",
     "conditions",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -253,3 +254,5 @@ EXPLORER_RATE_LIMITS = {
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0: trust none and use
 # the connection's address (a visitor could otherwise pick any address and dodge every limit).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# "Report a problem with this page": at most this many reports an hour from one address.
+PROBLEM_REPORTS_PER_HOUR = env_int("PROBLEM_REPORTS_PER_HOUR", 5)

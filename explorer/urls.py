@@ -28,6 +28,7 @@ public_patterns = [
 urlpatterns = [
     path("", include((public_patterns, "explorer"))),
     path("api/", api.urls),
+    path("report-a-problem/", include("feedback.urls")),
     path("admin/", admin.site.urls),
     path("health/live", availability.live, name="health_live"),
     path("health/ready", availability.ready, name="health_ready"),

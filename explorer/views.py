@@ -20,6 +20,7 @@ from conditions import content_version
 from conditions.condition_page import condition_page
 from conditions.matching import explain, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure
+from conditions.safety import urgent_advice_for
 from conditions.search import search_conditions, search_features
 from conditions.summaries import FeatureSummary
 
@@ -124,6 +125,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     selected_query = [("feature", f.slug) for f in features]
     context = {
         "features": features,
+        "urgent": urgent_advice_for(f.pk for f in features),
         "unknown": resolved.unknown,
         "query": query,
         **_suggestions(query, features),
@@ -231,6 +233,7 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
     descendants = FeatureClosure.objects.filter(ancestor=feature).count() - 1
     context = {
         "feature": feature,
+        "urgent": urgent_advice_for([feature.pk]),
         "synonyms": feature.synonyms.all(),
         "parents": feature.parents.published().order_by("name"),
         "children": feature.children.published().order_by("name")[:100],

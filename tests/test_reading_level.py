@@ -1,0 +1,65 @@
+"""Curated text reads at US grade 8 or below (Flesch–Kincaid, textstat), and staff see the grade."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from conditions.models import Condition, Feature
+from conditions.readability import GRADE_LIMIT, plain_text, reading_grade
+from tests.factories import ConditionFactory, FeatureFactory
+
+pytestmark = pytest.mark.django_db
+
+HARD = (
+    "Monoclonal gammopathy of undetermined significance constitutes a premalignant plasma-cell "
+    "dyscrasia characterised by immunoglobulin secretion without end-organ manifestations."
+)
+EASY = "A blood test finds an odd protein. Most people feel well. Doctors check it now and then."
+
+
+def test_grade_tells_hard_text_from_easy_text():
+    assert reading_grade(HARD) > 12
+    assert reading_grade(EASY) <= GRADE_LIMIT
+    assert reading_grade("  ") is None
+
+
+def test_markdown_marks_and_link_targets_are_not_read_as_words():
+    assert plain_text("**What it is.** See [Orphanet](https://www.orpha.net/x).") == (
+        "What it is. See Orphanet."
+    )
+
+
+@pytest.fixture
+def curated(curated_content, db):
+    pass
+
+
+def _too_hard(texts):
+    return {name: reading_grade(text) for name, text in texts if reading_grade(text) > GRADE_LIMIT}
+
+
+def test_every_curated_summary_is_grade_8_or_below(curated):
+    summaries = Condition.objects.filter(origin="curated").exclude(summary="")
+    assert summaries.count() >= 12
+    assert _too_hard(summaries.values_list("slug", "summary")) == {}
+
+
+def test_every_curated_feature_description_is_grade_8_or_below(curated):
+    features = Feature.objects.filter(origin="curated").exclude(description="")
+    assert features.count() >= 100
+    assert _too_hard(features.values_list("slug", "description")) == {}
+
+
+def test_every_emergency_advice_is_grade_8_or_below(curated):
+    advice = Feature.objects.exclude(urgent_advice="")
+    assert advice.exists()
+    assert _too_hard(advice.values_list("slug", "urgent_advice")) == {}
+
+
+def test_admin_shows_the_grade_beside_the_text(client):
+    client.force_login(User.objects.create_superuser("boss", password="pw"))
+    condition = ConditionFactory(summary=HARD)
+    html = client.get(f"/admin/conditions/condition/{condition.pk}/change/").content.decode()
+    assert f"US grade {reading_grade(HARD):g} (too hard" in html
+    feature = FeatureFactory(description=EASY)
+    html = client.get(f"/admin/conditions/feature/{feature.pk}/change/").content.decode()
+    assert f"US grade {reading_grade(EASY):g} (fine" in html
