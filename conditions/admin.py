@@ -372,7 +372,7 @@ class ConditionLinkInline(admin.TabularInline):
     model = ConditionLink
     fk_name = "from_condition"
     extra = 1
-    autocomplete_fields = ["to_condition"]
+    autocomplete_fields = ["to_condition", "source"]
     verbose_name = "related condition"
     verbose_name_plural = "related conditions"
 
@@ -381,7 +381,7 @@ class ConditionLinkInline(admin.TabularInline):
 class ConditionAdmin(HistoryAdmin):
     list_display = ["name", "status", "mention_count", "codes", "last_reviewed", "origin"]
     list_filter = ["status", "origin", ReviewedBeforeFilter, BodySystemOfMentionsFilter]
-    search_fields = ["name", "slug", "summary", "xrefs__code"]
+    search_fields = ["name", "slug", "summary", "aliases", "xrefs__code"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "last_reviewed"
     inlines = [MentionInline, CrossReferenceInline, ConditionLinkInline]
@@ -390,7 +390,10 @@ class ConditionAdmin(HistoryAdmin):
     show_full_result_count = False  # a COUNT(*) per page is slow over 12k imported conditions
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "last_reviewed"]}),
-        ("Plain-language text", {"fields": ["summary", "summary_reading_level", "description"]}),
+        (
+            "Plain-language text",
+            {"fields": ["summary", "summary_reading_level", "description", "aliases"]},
+        ),
         ("Provenance", {"fields": ["origin"], "classes": ["collapse"]}),
         (None, {"fields": ["change_reason"]}),
     ]

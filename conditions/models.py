@@ -230,6 +230,8 @@ class Feature(StaffOwned):
     urgent_advice = models.TextField(
         "get help now",
         blank=True,
+        default="",
+        db_default="",  # the import inserts rows in bulk with raw SQL
         help_text="Staff-written advice for a feature that can signal an emergency, e.g. when to "
         "call an ambulance. Shown first on the feature page and above results when ticked.",
     )
@@ -441,6 +443,13 @@ class Condition(StaffOwned):
     description = models.TextField(
         blank=True, help_text="Longer explanation in Markdown. Raw HTML is removed when shown."
     )
+    aliases = models.TextField(
+        "other names",
+        blank=True,
+        default="",
+        db_default="",  # the import inserts rows in bulk with raw SQL
+        help_text="One per line, e.g. “Kahler's disease”. Shown on the page; searches find them.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     last_reviewed = models.DateField(null=True, blank=True)
     origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
@@ -492,6 +501,10 @@ class Condition(StaffOwned):
     def inheritance_labels(self) -> list[str]:
         codes = self.inheritance.split()
         return [str(self.Inheritance(code).label) for code in codes if code in self.Inheritance]
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     @property
     def next_review_due(self) -> date | None:
@@ -570,6 +583,14 @@ class ConditionLink(models.Model):
     to_condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="backlinks")
     relation = models.CharField(max_length=20, choices=Relation, default=Relation.ASSOCIATED_WITH)
     note = models.CharField(max_length=300, blank=True)
+    source = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where the relation is stated.",
+    )
 
     objects = ConditionLinkManager()
     history = HistoricalRecords()

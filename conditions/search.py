@@ -217,9 +217,11 @@ def _best(entries: list[_Entry], tokens: list[str], limit: int) -> list[FeatureM
 
 
 def search_conditions(query: str) -> QuerySet[Condition]:
-    """Published conditions by name, each once, whose name contains the query or whose code
-    (ORPHA, OMIM, ICD-10, DECIPHER) is the query; all of them for an empty query."""
+    """Published conditions by name, each once, whose name or another name contains the query or
+    whose code (ORPHA, OMIM, ICD-10, DECIPHER) is the query; all of them for an empty query."""
     conditions = Condition.objects.published().order_by("name")
     if query:
-        conditions = conditions.filter(Q(name__icontains=query) | Q(xrefs__code=query)).distinct()
+        conditions = conditions.filter(
+            Q(name__icontains=query) | Q(aliases__icontains=query) | Q(xrefs__code=query)
+        ).distinct()
     return conditions.only("name", "slug", "summary")

@@ -196,11 +196,11 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.published(), slug=slug)
     page = condition_page(condition)
     links = condition.links.filter(to_condition__status=Condition.Status.PUBLISHED).select_related(
-        "to_condition"
+        "to_condition", "source"
     )
     backlinks = condition.backlinks.filter(
         from_condition__status=Condition.Status.PUBLISHED
-    ).select_related("from_condition")
+    ).select_related("from_condition", "source")
     context = {
         "condition": condition,
         "page": page,

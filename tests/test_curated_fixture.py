@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from conditions.matching import explain, rank_conditions, resolve_features
 from conditions.models import Condition, Feature, Mention
-from conditions.search import search_features
+from conditions.search import search_conditions, search_features
 from tests.conftest import CURATED_MODELS
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,22 @@ def test_poems_is_listed_for_purpura_polyneuropathy_and_organomegaly(curated):
 )
 def test_lay_words_find_curated_features(curated, words, slug):
     assert slug in [m.feature.slug for m in search_features(words)]
+
+
+@pytest.mark.parametrize(
+    ("words", "slug"),
+    [
+        ("Kahler", "multiple-myeloma"),
+        ("plasmocytoma", "solitary-plasmacytoma"),
+        ("Crow-Fukase", "poems-syndrome"),
+        ("CREST", "systemic-sclerosis"),
+    ],
+)
+def test_condition_aliases_find_curated_conditions(curated, words, slug):
+    assert slug in [c.slug for c in search_conditions(words)]
+
+
+def test_misleading_lay_words_no_longer_lead_to_specialist_features(curated):
+    assert "pathologic-fracture" not in [m.feature.slug for m in search_features("broken bone")]
+    assert "hypercoagulability" not in [m.feature.slug for m in search_features("thick blood")[:1]]
+    assert search_features("thick blood")[0].feature.slug == "blood-hyperviscosity"
