@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from explorer.ratelimit import client_address
@@ -35,11 +37,23 @@ def over_rate_limit(sender: str) -> bool:
     return recent >= settings.PROBLEM_REPORTS_PER_HOUR
 
 
-def _page_from(request: HttpRequest) -> str:
-    page = request.GET.get("page", "/")[:300]
+def _local(page: str) -> str:
+    page = page[:300]
     return page if page.startswith("/") and not page.startswith("//") else "/"
 
 
+def _page_from(request: HttpRequest) -> str:
+    """The page the visitor came from. Cached pages link here with their path only (the same
+    copy serves everyone); the browser's same-origin Referer adds the query, e.g. the ticked
+    features, when it is for that same path."""
+    page = _local(request.GET.get("page", "/"))
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc == request.get_host() and referer.path == page and referer.query:
+        return _local(f"{referer.path}?{referer.query}")
+    return page
+
+
+@never_cache  # it carries a CSRF token: no shared copy, ever
 @require_http_methods(["GET", "POST"])
 def report_problem(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -60,4 +74,4 @@ def report_problem(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/thanks.html", {"page": _page_from(request)})
+    return render(request, "feedback/thanks.html", {"page": _local(request.GET.get("page", "/"))})

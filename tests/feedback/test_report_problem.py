@@ -22,6 +22,19 @@ def test_every_page_links_to_a_report_form_about_itself(client):
     assert form.status_code == 200
     assert b'name="page" value="/about/"' in form.content
     assert b"csrfmiddlewaretoken" in form.content
+    assert "no-store" in form["Cache-Control"] or "private" in form["Cache-Control"]
+
+
+def test_the_report_keeps_the_query_of_the_page_it_came_from(client):
+    form = client.get(
+        "/report-a-problem/?page=/",
+        headers={"Referer": "http://testserver/?feature=purpura&feature=fever"},
+    )
+    assert b'value="/?feature=purpura&amp;feature=fever"' in form.content
+    elsewhere = client.get(
+        "/report-a-problem/?page=/", headers={"Referer": "https://evil.example/?x=1"}
+    )
+    assert b'name="page" value="/"' in elsewhere.content
 
 
 def test_a_report_is_saved_open_and_the_visitor_is_thanked(client):
