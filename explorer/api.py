@@ -17,9 +17,10 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
+from pydantic import BaseModel, Field
 
 from conditions.condition_page import condition_page
 from conditions.matching import ConditionResult, FeatureHit, explain, ranked, resolve_features
@@ -46,10 +47,11 @@ api = NinjaAPI(
 )
 
 
-# Schemas ------------------------------------------------------------------------------------
+# Schemas. Answers are plain pydantic models: ninja's Schema reads every field through a
+# Django-aware getter, which doubled the time of a large answer.
 
 
-class Notice(Schema):
+class Notice(BaseModel):
     hpo_release: str = Field(description='The HPO release in use; "" for curated content only.')
     licence: str = Field(description="The Human Phenotype Ontology's licence notice.")
     note: str = Field(description="Not a diagnosis; the order is not a likelihood.")
@@ -59,7 +61,7 @@ class Problem(Notice):
     detail: str
 
 
-class FeatureRef(Schema):
+class FeatureRef(BaseModel):
     slug: str
     hpo_id: str = Field(description='e.g. "HP:0000979"; "" for a feature the HPO lacks.')
     name: str = Field(description="The medical name.")
@@ -76,13 +78,13 @@ class FeatureSearchOut(Notice):
     results: list[FeatureMatchOut]
 
 
-class SourceOut(Schema):
+class SourceOut(BaseModel):
     title: str
     url: str
     publisher: str = ""
 
 
-class Statement(Schema):
+class Statement(BaseModel):
     """A source's statement that a condition shows (or documents the absence of) a feature."""
 
     feature: FeatureRef
@@ -107,13 +109,13 @@ class FeatureOut(Notice):
     explore: str = Field(description="The API call listing those conditions.")
 
 
-class CodeOut(Schema):
+class CodeOut(BaseModel):
     scheme: str
     code: str
     url: str
 
 
-class ConditionRef(Schema):
+class ConditionRef(BaseModel):
     slug: str
     name: str
     summary: str
@@ -128,7 +130,7 @@ class ConditionSearchOut(Notice):
     results: list[ConditionRef]
 
 
-class RelatedOut(Schema):
+class RelatedOut(BaseModel):
     relation: str
     condition: ConditionRef
 
@@ -143,7 +145,7 @@ class ConditionOut(Notice):
     features_csv: str
 
 
-class HitOut(Schema):
+class HitOut(BaseModel):
     ticked: FeatureRef
     exact: bool = Field(description="A source mentions the ticked feature itself.")
     mentions: list[Statement] = Field(
@@ -153,12 +155,12 @@ class HitOut(Schema):
     mentions_total: int = Field(description="Mentions covering the ticked feature in all.")
 
 
-class AbsentOut(Schema):
+class AbsentOut(BaseModel):
     ticked: FeatureRef
     statement: Statement
 
 
-class ResultOut(Schema):
+class ResultOut(BaseModel):
     condition: ConditionRef
     ticked_mentioned: int = Field(description="How many of the ticked features it mentions.")
     hits: list[HitOut]
