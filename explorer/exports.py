@@ -20,7 +20,7 @@ from conditions.matching import EVERY, explain, ranked
 from conditions.models import Condition, CrossReference
 from conditions.summaries import FeatureSummary
 
-from .provenance import HPO_URL, hpo_version
+from .provenance import HPO_URL, NOT_A_DIAGNOSIS, hpo_version, licence_notice
 from .ratelimit import rate_limited
 from .selection import select
 
@@ -148,15 +148,18 @@ class _Echo:
 def csv_response(
     filename: str, columns: list[str], rows: Iterable[list], footer: str = ""
 ) -> StreamingHttpResponse:
-    """Stream rows as they are made, every cell spreadsheet-safe; `footer` ends the file."""
+    """Stream rows as they are made, every cell spreadsheet-safe. The file ends with `footer`
+    (if any), then the HPO licence notice and the note that this is not a diagnosis, each a
+    one-cell row."""
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield writer.writerow(columns)
         for row in rows:
             yield writer.writerow([spreadsheet_safe(cell) for cell in row])
-        if footer:
-            yield writer.writerow([spreadsheet_safe(footer)])
+        for line in (footer, licence_notice(), NOT_A_DIAGNOSIS):
+            if line:
+                yield writer.writerow([spreadsheet_safe(line)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

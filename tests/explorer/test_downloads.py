@@ -13,10 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def read_csv(response) -> list[dict]:
+    """The data rows; the closing notice rows are checked and left off."""
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
     text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    *rows, licence, note = list(csv.DictReader(io.StringIO(text)))
+    assert list(licence.values())[0].startswith("This service uses the Human Phenotype Ontology")
+    assert "not a likelihood" in list(note.values())[0]
+    return rows
 
 
 def test_results_csv_lists_every_result_not_just_the_page(client, open_data):
@@ -77,9 +81,9 @@ def test_results_csv_states_its_bound(client, open_data, settings):
     response = client.get("/results.csv?feature=organomegaly&feature=purpura")
     text = b"".join(response.streaming_content).decode()
     lines = list(csv.reader(io.StringIO(text)))
-    conditions = {line[0] for line in lines[1:-1]}
+    conditions = {line[0] for line in lines[1:-3]}
     assert len(conditions) == 2
-    assert lines[-1][0].startswith("This download stops at 2 conditions; the query matched 7.")
+    assert lines[-3][0].startswith("This download stops at 2 conditions; the query matched 7.")
     assert response["X-Conditions-Listed"] == "2" and response["X-Conditions-Matched"] == "7"
 
 
