@@ -7,8 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.core.exceptions import PermissionDenied
-from django.db import router
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, router
 from django.db.models import (
     Case,
     Count,
@@ -31,6 +31,8 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import content_version
+from .bulk import record_history
 from .closure import would_create_cycle
 from .history import (
     REASON_MAX,
@@ -51,6 +53,7 @@ from .models import (
     FeatureAlias,
     HpoRelease,
     Mention,
+    Origin,
     Source,
     Synonym,
 )
@@ -248,7 +251,82 @@ def mention_rows(condition_id) -> list[Mention]:
     )
 
 
-class CuratedForm(forms.ModelForm):
+# Every database rule, as an editor would want to hear it (never a constraint's name).
+PLAIN_CONSTRAINTS = {
+    "mention_n_at_most_m": "The number of people with the feature (n) cannot be more than the "
+    "number studied (m).",
+    "mention_percent_0_to_100": "A percentage must be between 0 and 100.",
+    "mention_m_positive": "The number of people studied (m) must be at least 1.",
+    "mention_frequency_complete": "Fill in the frequency as the source gives it: a category, "
+    "n of m, or a percentage; or choose “Not recorded”.",
+    "mention_unique_pair": "This condition already mentions that feature: edit that mention "
+    "instead.",
+    "feature_hpo_id_format": "An HPO id looks like HP:0001945: HP, a colon and seven digits.",
+    "feature_illustration_alt_text": "An illustration needs alt text that describes it for "
+    "people who cannot see it.",
+    "feature_unique_hpo_id": "Another feature already has this HPO id.",
+    "feature_alias_unique": "This HPO id already leads to that feature.",
+    "source_pmid_digits": "A PMID is digits only, e.g. 31206987.",
+    "condition_link_not_self": "A condition cannot be related to itself.",
+    "condition_link_unique_pair": "These two conditions are already related.",
+    "xref_unique_code": "Another condition already has this code.",
+    "synonym_unique_per_feature": "This feature already has that synonym.",
+}
+
+
+def plain_words(error: ValidationError, model) -> ValidationError:
+    """The same errors with every constraint and uniqueness message in plain words."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {
+                field: [plain_words(e, model) for e in errors]
+                for field, errors in error.error_dict.items()
+            }
+        )
+    if len(error.error_list) > 1:
+        return ValidationError([plain_words(e, model) for e in error.error_list])
+    message = error.message % error.params if error.params else error.message
+    name = _constraint_named(model, error)
+    if name in PLAIN_CONSTRAINTS:
+        return ValidationError(PLAIN_CONSTRAINTS[name], code=error.code)
+    if error.code == "unique" and error.params and error.params.get("field_label"):
+        return ValidationError(
+            f"Another {model._meta.verbose_name} already uses this "
+            f"{error.params['field_label'].lower()}.",
+            code="unique",
+        )
+    return ValidationError(message, code=error.code)
+
+
+def _constraint_named(model, error: ValidationError) -> str | None:
+    """Which of the model's constraints raised `error`, if any."""
+    params = error.params or {}
+    fields = tuple(params.get("unique_check") or ())
+    for constraint in model._meta.constraints:
+        if fields and tuple(getattr(constraint, "fields", ())) == fields:
+            return constraint.name
+        if f"“{constraint.name}”" in str(error.message % params if params else error.message):
+            return constraint.name
+    return None
+
+
+class PlainWordsForm(forms.ModelForm):
+    """Database rules reported in plain words (see PLAIN_CONSTRAINTS)."""
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(plain_words(error, self._meta.model))
+
+    def validate_constraints(self):
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(plain_words(error, self._meta.model))
+
+
+class CuratedForm(PlainWordsForm):
     """Every curated form asks why (optional; the history lists it) and refuses a stale save.
 
     `seen_version` is the version the editor opened (see history.version_of). If someone else
@@ -339,7 +417,32 @@ class MentionForm(CuratedForm):
             self.add_error("numerator", "n cannot be more than m.")
         if denominator == 0:
             self.add_error("denominator", "m must be at least 1.")
+        self._check_absence(data)
+        origin = data.get("origin") or getattr(self.instance, "origin", Origin.CURATED)
+        if origin == Origin.CURATED and "sources" in self.fields and not data.get("sources"):
+            self.add_error("sources", "Name the source this statement comes from.")
         return data
+
+    def _check_absence(self, data) -> None:
+        """Documented absent only with a frequency of none; "Excluded (0%)" is an absence."""
+        kinds, categories = Mention.FrequencyKind, Mention.Category
+        kind = data.get("frequency_kind")
+        if kind == kinds.CATEGORY and data.get("frequency_category") == categories.EXCLUDED:
+            data["is_absent"] = True
+            return
+        if not data.get("is_absent"):
+            return
+        seen_in_some = (
+            (kind == kinds.CATEGORY and data.get("frequency_category"))
+            or (kind == kinds.COUNT and data.get("numerator"))
+            or (kind == kinds.PERCENT and data.get("percent"))
+        )
+        if seen_in_some:
+            self.add_error(
+                "is_absent",
+                "A feature the source says is absent cannot also have a frequency above zero. "
+                "Choose “Not recorded”, “Excluded (0%)”, 0 of m or 0%, or untick this box.",
+            )
 
 
 class MentionInline(admin.StackedInline):
@@ -363,13 +466,58 @@ class MentionInline(admin.StackedInline):
         return super().get_queryset(request).none()
 
 
+def condition_link(condition: Condition):
+    url = reverse("admin:conditions_condition_change", args=[condition.pk])
+    return format_html('<a href="{}">{}</a>', url, condition)
+
+
+class ConditionForm(CuratedForm):
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        same = Condition.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if same is not None and name.lower() != (self.instance.name or "").lower():
+            raise ValidationError(
+                format_html(
+                    "{} already exists: open it to add to it rather than making a second one.",
+                    condition_link(same),
+                )
+            )
+        return name
+
+
+class CrossReferenceForm(PlainWordsForm):
+    def clean(self):
+        data = super().clean()
+        scheme, code = data.get("scheme"), (data.get("code") or "").strip()
+        owner = (
+            CrossReference.objects.filter(scheme=scheme, code__iexact=code)
+            .exclude(pk=self.instance.pk)
+            .select_related("condition")
+            .first()
+        )
+        if owner is not None:
+            self.add_error(
+                "code",
+                format_html(
+                    "{}:{} already belongs to {}: open it to add to it rather than making a "
+                    "second one.",
+                    scheme,
+                    code,
+                    condition_link(owner.condition),
+                ),
+            )
+        return data
+
+
 class CrossReferenceInline(admin.TabularInline):
     model = CrossReference
+    form = CrossReferenceForm
     extra = 1
 
 
 class ConditionLinkInline(admin.TabularInline):
     model = ConditionLink
+    form = PlainWordsForm
     fk_name = "from_condition"
     extra = 1
     autocomplete_fields = ["to_condition", "source"]
@@ -379,6 +527,7 @@ class ConditionLinkInline(admin.TabularInline):
 
 @admin.register(Condition)
 class ConditionAdmin(HistoryAdmin):
+    form = ConditionForm
     list_display = ["name", "status", "mention_count", "codes", "last_reviewed", "origin"]
     list_filter = ["status", "origin", ReviewedBeforeFilter, BodySystemOfMentionsFilter]
     search_fields = ["name", "slug", "summary", "aliases", "xrefs__code"]
@@ -575,6 +724,7 @@ class ConditionAdmin(HistoryAdmin):
 
 class SynonymInline(admin.TabularInline):
     model = Synonym
+    form = PlainWordsForm
     extra = 2
     fields = ["text", "kind", "is_layperson", "origin"]
 
@@ -673,6 +823,46 @@ class BodySystemAdmin(HistoryAdmin):
     list_editable = ["order"]
     search_fields = ["name", "plain_name"]
     prepopulated_fields = {"slug": ["name"]}
+    delete_confirmation_template = "admin/conditions/bodysystem/delete_confirmation.html"
+
+    def delete_view(self, request, object_id, extra_context=None):
+        system = self.get_object(request, object_id)
+        if system is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "unassigned": system.features.count(),
+                "replacements": BodySystem.objects.exclude(pk=system.pk),
+            }
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        moved = move_features(obj, request.POST.get("replacement", ""))
+        super().delete_model(request, obj)
+        if moved is not None:
+            self.message_user(request, f"{moved[1]} feature(s) moved to “{moved[0]}”.")
+
+    def delete_queryset(self, request, queryset):
+        for system in queryset:  # each one's features are left unassigned, as the page said
+            self.delete_model(request, system)
+
+
+def move_features(system: BodySystem, replacement_id: str):
+    """Give the features of a body system being deleted another one (with a history entry each)."""
+    replacement = (
+        BodySystem.objects.exclude(pk=system.pk).filter(pk=replacement_id).first()
+        if replacement_id.isdigit()
+        else None
+    )
+    if replacement is None:
+        return None
+    # In bulk (a system can hold a thousand features): one UPDATE, a history entry per feature.
+    ids = list(system.features.values_list("pk", flat=True))
+    reason = f"Body system “{system}” deleted; moved to “{replacement}”"[:REASON_MAX]
+    Feature.objects.filter(pk__in=ids).update(body_system=replacement, updated_at=timezone.now())
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    record_history(Feature, "~", reason, when, ids)
+    content_version.bump()
+    return replacement, len(ids)
 
 
 @admin.register(Mention)
