@@ -265,6 +265,7 @@ PLAIN_CONSTRAINTS = {
     "feature_illustration_alt_text": "An illustration needs alt text that describes it for "
     "people who cannot see it.",
     "feature_unique_hpo_id": "Another feature already has this HPO id.",
+    "feature_urgent_advice_sourced": "Emergency advice needs the source it comes from.",
     "feature_alias_unique": "This HPO id already leads to that feature.",
     "source_pmid_digits": "A PMID is digits only, e.g. 31206987.",
     "condition_link_not_self": "A condition cannot be related to itself.",
