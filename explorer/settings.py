@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # serves the API docs page's scripts from our own origin (strict CSP)
     "explorer",
     "conditions",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "explorer.accounts.StaffSecondFactorMiddleware",  # admin pages need the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -79,15 +84,20 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
-# Admin logins are throttled: after AXES_FAILURE_LIMIT failures for one username from one address,
-# that pair is locked out for AXES_COOLOFF_TIME hours.
+# Admin logins are throttled (see explorer/accounts.py): after AXES_FAILURE_LIMIT failures for one
+# username from one client address, that pair is locked out for AXES_COOLOFF_TIME hours; an address
+# with AXES_ADDRESS_FAILURE_LIMIT failures over all usernames is locked out whatever the username.
+# The client address is the one the TRUSTED_PROXY_COUNT proxies in front saw (X-Forwarded-For).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "explorer.accounts.AddressCappedHandler"
+AXES_CLIENT_IP_CALLABLE = "explorer.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "explorer.urls"
@@ -219,6 +229,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Staff need a second factor (authenticator app) before any admin page; off with DEBUG on, so the
+# local admin from `make run` signs in with its password alone.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "Symptom Explorer"
 
 # Database down: pages answer 503 with this Retry-After (seconds), and the log says so once per
 # kind of failure per DATABASE_DOWN_LOG_SECONDS (see explorer/availability.py).

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import availability, exports, phenopacket, views
+from . import accounts, availability, exports, phenopacket, views
 from .api import api
 
 public_patterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include((public_patterns, "explorer"))),
     path("api/", api.urls),
     path("report-a-problem/", include("feedback.urls")),
+    path("admin/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("admin/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),
     path("health/live", availability.live, name="health_live"),
     path("health/ready", availability.ready, name="health_ready"),
