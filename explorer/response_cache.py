@@ -23,6 +23,8 @@ from django.utils.http import parse_etags, urlencode
 
 from conditions import content_version
 
+from .ratelimit import over_limit, too_many_requests
+
 CACHE_SECONDS = 600
 CACHEABLE_STATUSES = {200, 400}
 CACHEABLE_METHODS = {"GET", "HEAD"}
@@ -82,12 +84,15 @@ def cached_by_content(
     view: Callable[..., HttpResponse] | None = None,
     *,
     params: Sequence[str] = ("feature", "q", "page"),
+    limit: str | None = None,
 ):
     """Serve `view` from the page cache, keyed by the content version and the question
     (the path and the `params` the view reads). Use as `@cached_by_content` or
-    `@cached_by_content(params=())` for a page that reads no parameters."""
+    `@cached_by_content(params=())` for a page that reads no parameters. With `limit` (a kind
+    of EXPLORER_RATE_LIMITS), each address may only ask so many questions nobody asked before
+    per minute (429 beyond): cached answers cost nothing and stay free."""
     if view is None:
-        return lambda view: cached_by_content(view, params=params)
+        return lambda view: cached_by_content(view, params=params, limit=limit)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -110,6 +115,8 @@ def cached_by_content(
             response = HttpResponse(content, status=status, content_type=content_type)
             _mark_public(response, etag)
             return response
+        if limit and (retry_after := over_limit(request, limit)):
+            return too_many_requests(retry_after)
         response = view(request, *args, **kwargs)
         if response.status_code not in CACHEABLE_STATUSES or response.streaming:
             return response

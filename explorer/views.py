@@ -100,7 +100,7 @@ def _browse_groups(ticked: list[FeatureSummary]) -> list[BrowseGroup]:
 
 @require_GET
 @vary_on_headers("HX-Request")
-@cached_by_content
+@cached_by_content(limit="explore")
 def explore(request: HttpRequest) -> HttpResponse:
     values = _params(request, "feature")
     query = _param(request, "q")

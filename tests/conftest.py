@@ -18,6 +18,8 @@ def _test_settings(settings, tmp_path_factory):
     # An edit shows on the next request (tests of the background refresh turn this back on).
     settings.INDEX_BUILD_IN_BACKGROUND = False
     settings.INDEX_BUILD_IN_SUBPROCESS = False  # a child process would not see the test database
+    # Crawls and fuzzing are many requests from one address; tests of the limits set their own.
+    settings.EXPLORER_RATE_LIMITS = {}
     settings.INDEX_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "index-snapshots"
 
 

@@ -93,3 +93,31 @@ def test_pages_that_are_not_found_are_not_marked_shareable(client, content):
     response = client.get("/conditions/no-such-thing/")
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_uncached_questions_are_limited_per_address_and_cached_ones_stay_free(
+    client, content, settings
+):
+    settings.EXPLORER_RATE_LIMITS = {**settings.EXPLORER_RATE_LIMITS, "explore": 3}
+    for page in range(1, 4):  # three questions nobody asked before
+        assert client.get(f"/?feature=purpura&page={page}").status_code == 200
+
+    refused = client.get("/?feature=purpura&page=4")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "wait a minute" in refused.content.decode()
+    # A question already answered is served from the cache: no limit applies.
+    assert client.get("/?feature=purpura&page=2").status_code == 200
+    # Another visitor, at another address, is let through.
+    other = client.get("/?feature=purpura&page=4", REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200 and "MGUS" in other.content.decode()
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(client, content, settings):
+    settings.EXPLORER_RATE_LIMITS = {**settings.EXPLORER_RATE_LIMITS, "explore": 1}
+    settings.TRUSTED_PROXY_COUNT = 1
+    first = {"X-Forwarded-For": "198.51.100.1"}
+    second = {"X-Forwarded-For": "spoofed, 198.51.100.2"}
+    assert client.get("/?feature=purpura&page=1", headers=first).status_code == 200
+    assert client.get("/?feature=purpura&page=2", headers=first).status_code == 429
+    assert client.get("/?feature=purpura&page=3", headers=second).status_code == 200
