@@ -154,6 +154,7 @@ def phenopacket_export(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "Tick at least one feature to save."}, status=400)
     response = JsonResponse(build_phenopacket(selection.features), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="selection.phenopacket.json"'
+    response["Access-Control-Allow-Origin"] = "*"  # open data, like the API
     return response
 
 

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def export(client, query):
     response = client.get(f"/phenopacket.json?{query}")
     assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
     return response.content.decode()
 
 
