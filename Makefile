@@ -101,8 +101,19 @@ bench-explore: install
 	  $(PY) bench/explore.py --database postgres --pg-url $(BENCH_PG_URL) $(BENCH_ARGS); \
 	else echo "== PostgreSQL explore run skipped: nothing answered on $(BENCH_PG_URL)"; fi
 
+# bench-load runs on SQLite (db.sqlite3), then on PostgreSQL (database BENCH_LOAD_PG_DB, made and
+# loaded here if missing) when a server answers on BENCH_PG_URL. BENCH_LOAD_ARGS e.g. --seconds 20.
+BENCH_LOAD_PG_DB ?= symptom_explorer_load
+BENCH_LOAD_ARGS ?=
 bench-load: import-hpo
-	$(PY) bench/load.py
+	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
+	@if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1] + "/postgres", connect_timeout=3).close()' \
+	    $(BENCH_PG_URL) 2>/dev/null; then \
+	  psql $(BENCH_PG_URL)/postgres -qc 'create database $(BENCH_LOAD_PG_DB)' 2>/dev/null || true; \
+	  export DATABASE_URL=$(BENCH_PG_URL)/$(BENCH_LOAD_PG_DB); \
+	  $(PY) manage.py migrate --no-input -v0 && $(PY) manage.py loaddata curated -v0 && \
+	  $(PY) manage.py import_hpo && $(PY) bench/load.py $(BENCH_LOAD_ARGS); \
+	else echo "== PostgreSQL load run skipped: nothing answered on $(BENCH_PG_URL)"; fi
 
 bench: bench-explore bench-load
 
@@ -113,8 +124,9 @@ serve: install
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (and ALLOWED_HOSTS) in the environment" >&2; exit 1; }
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=false $(PY) manage.py build_indexes
 	DJANGO_DEBUG=false $(VENV)/bin/gunicorn explorer.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --max-requests 10000 --max-requests-jitter 1000
+	  --preload --access-logfile - --max-requests 20000 --max-requests-jitter 10000
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -7,7 +7,8 @@ Positions follow condition name order, so ranking k features is one bincount and
 with no database round trip. It also holds each condition's mentions, the is_a closure and what a
 results page shows of features, conditions and mentions (summaries.py), so a page of results is
 explained without the database either. The index is rebuilt whenever the content version changes,
-so admin edits and imports show at once; each process keeps its own copy.
+once for every process and server (`content_version.PerVersion`, `snapshots`: stored in the
+database, memory-mapped from a file per server), while the previous one keeps serving.
 """
 
 from __future__ import annotations

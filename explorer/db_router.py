@@ -6,14 +6,15 @@ the primary, so a lagging replica cannot make a server treat stale results as cu
 the next version change rebuilds from whatever the replica then holds.
 """
 
-from conditions.models import ContentVersion
+from conditions.models import ContentVersion, IndexSnapshot
 
 PRIMARY_ONLY_APPS = {"admin", "auth", "sessions", "axes", "contenttypes"}
 
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
-        if model is ContentVersion or model._meta.app_label in PRIMARY_ONLY_APPS:
+        # Snapshots too: a process waiting for another's build must see it as soon as it is stored.
+        if model in (ContentVersion, IndexSnapshot) or model._meta.app_label in PRIMARY_ONLY_APPS:
             return "default"
         return "replica"
 
