@@ -45,6 +45,7 @@ from .history import (
     version_of,
 )
 from .models import (
+    REVIEW_INTERVAL,
     BodySystem,
     Condition,
     ConditionLink,
@@ -68,6 +69,7 @@ class ReviewedBeforeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("never", "Never reviewed"),
+            ("overdue", "Review overdue"),
             ("1y", "More than a year ago"),
             ("2y", "More than two years ago"),
         ]
@@ -77,10 +79,28 @@ class ReviewedBeforeFilter(admin.SimpleListFilter):
         match self.value():
             case "never":
                 return queryset.filter(last_reviewed__isnull=True)
+            case "overdue":
+                return queryset.filter(last_reviewed__lt=today - REVIEW_INTERVAL)
             case "1y":
                 return queryset.filter(last_reviewed__lt=today - timedelta(days=365))
             case "2y":
                 return queryset.filter(last_reviewed__lt=today - timedelta(days=730))
+        return queryset
+
+
+class SummaryFilter(admin.SimpleListFilter):
+    title = "summary"
+    parameter_name = "summary"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "No summary"), ("written", "Has a summary")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "missing":
+                return queryset.filter(summary="")
+            case "written":
+                return queryset.exclude(summary="")
         return queryset
 
 
@@ -530,7 +550,13 @@ class ConditionLinkInline(admin.TabularInline):
 class ConditionAdmin(HistoryAdmin):
     form = ConditionForm
     list_display = ["name", "status", "mention_count", "codes", "last_reviewed", "origin"]
-    list_filter = ["status", "origin", ReviewedBeforeFilter, BodySystemOfMentionsFilter]
+    list_filter = [
+        "status",
+        "origin",
+        ReviewedBeforeFilter,
+        SummaryFilter,
+        BodySystemOfMentionsFilter,
+    ]
     search_fields = ["name", "slug", "summary", "aliases", "xrefs__code"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "last_reviewed"
@@ -668,8 +694,33 @@ class ConditionAdmin(HistoryAdmin):
             )
         return redirect("admin:conditions_condition_history", object_id)
 
+    def preview_view(self, request, object_id: int):
+        """The condition's public page as visitors will see it once published (drafts too)."""
+        from explorer.views import condition_context  # the public page's own context
+
+        condition = self.get_object(request, str(object_id))
+        if condition is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, condition):
+            raise PermissionDenied
+        context = {**condition_context(condition), "staff_preview": True}
+        response = TemplateResponse(request, "explorer/condition_detail.html", context)
+        response.headers["X-Robots-Tag"] = "noindex"
+        return response
+
+    def view_on_site(self, obj):
+        # Drafts have no public page yet: "view on site" previews them instead.
+        if obj.is_published:
+            return obj.get_absolute_url()
+        return reverse("admin:condition_preview", args=[obj.pk])
+
     def get_urls(self):
         own = [
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="condition_preview",
+            ),
             path(
                 "<int:object_id>/history/revert/",
                 self.admin_site.admin_view(require_POST(self.revert_view)),

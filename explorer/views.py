@@ -194,6 +194,11 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 @cached_by_content(params=())
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.published(), slug=slug)
+    return render(request, "explorer/condition_detail.html", condition_context(condition))
+
+
+def condition_context(condition: Condition) -> dict:
+    """What a condition's page shows (also the staff preview of a draft, in the admin)."""
     page = condition_page(condition)
     links = condition.links.filter(to_condition__status=Condition.Status.PUBLISHED).select_related(
         "to_condition", "source"
@@ -201,7 +206,7 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     backlinks = condition.backlinks.filter(
         from_condition__status=Condition.Status.PUBLISHED
     ).select_related("from_condition", "source")
-    context = {
+    return {
         "condition": condition,
         "page": page,
         "links": links,
@@ -211,7 +216,6 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # The five most often recorded, a starting point for comparing.
         "explore_query": urlencode([("feature", m.feature.slug) for m in page.present[:5]]),
     }
-    return render(request, "explorer/condition_detail.html", context)
 
 
 FEATURE_PAGE_CONDITIONS = 50

@@ -1,6 +1,7 @@
 """The editors' workplace at field scale (issue #14): big conditions save, pages stay small."""
 
 import pytest
+from django.utils import timezone
 
 from conditions.models import Condition, Mention
 from tests.admin_forms import posted_form
@@ -240,3 +241,54 @@ def test_a_new_mention_starts_with_the_sources_of_the_one_before(client, editor)
     )
     new_row = inline.context["inline_admin_formsets"][0].formset.forms[0]
     assert sorted(new_row.initial["sources"]) == sorted([first.pk, second.pk])
+
+
+def test_admin_index_says_what_needs_review_with_links(client, editor):
+    ConditionFactory(name="Draft one", status="draft", last_reviewed="2020-01-01")
+    ConditionFactory(name="Never", status="published", last_reviewed=None, summary="")
+    ConditionFactory(name="Fresh", status="published", last_reviewed=timezone.localdate())
+
+    response = client.get("/admin/")
+
+    rows = (
+        {row.label: row for row in response.context["rows"]} if "rows" in response.context else {}
+    )
+    html = response.content.decode()
+    assert "What needs review" in html
+    counts = {
+        "Draft conditions": ("?status__exact=draft", 1),
+        "Conditions never reviewed": ("?reviewed=never", 1),
+        "Conditions due for review (last reviewed over a year ago)": ("?reviewed=overdue", 1),
+        "Published conditions without a summary": ("?status__exact=published&summary=missing", 1),
+    }
+    for label, (query, count) in counts.items():
+        assert rows[label].count == count
+        listed = client.get(f"/admin/conditions/condition/{query}").context["cl"].result_count
+        assert listed == count, label
+    assert "Open problem reports from visitors" in rows
+
+
+def test_staff_preview_a_draft_as_visitors_will_see_it(client, editor):
+    draft = ConditionFactory(name="Draft condition", status="draft", summary="A plain summary.")
+    MentionFactory(condition=draft, feature=FeatureFactory(name="Purpura"))
+
+    assert client.get(draft.get_absolute_url()).status_code == 404  # not public yet
+    change = client.get(f"/admin/conditions/condition/{draft.pk}/change/").content.decode()
+    assert f"/admin/conditions/condition/{draft.pk}/preview/" in change  # "view on site"
+
+    preview = client.get(f"/admin/conditions/condition/{draft.pk}/preview/")
+
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Staff preview of a draft condition" in html
+    assert "Draft condition" in html and "A plain summary." in html and "Purpura" in html
+    assert (
+        "no-store" in preview.headers["Cache-Control"]
+        or "private" in preview.headers["Cache-Control"]
+    )
+
+
+def test_preview_is_for_staff_only(client):
+    draft = ConditionFactory(status="draft")
+    response = client.get(f"/admin/conditions/condition/{draft.pk}/preview/")
+    assert response.status_code == 302 and "/admin/login/" in response.url

@@ -1,0 +1,67 @@
+"""The admin index's "what needs review" panel: counts that link to the filtered lists."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+
+from conditions.models import REVIEW_INTERVAL, Condition, StaffEdit
+
+register = template.Library()
+
+
+@dataclass
+class ReviewCount:
+    label: str
+    count: int
+    url: str
+
+
+def needs_review() -> list[ReviewCount]:
+    """What editors should look at, each with the admin list that shows exactly those rows."""
+    conditions = reverse("admin:conditions_condition_changelist")
+    today = timezone.localdate()
+    rows = [
+        ReviewCount(
+            "Draft conditions",
+            Condition.objects.filter(status=Condition.Status.DRAFT).count(),
+            f"{conditions}?status__exact=draft",
+        ),
+        ReviewCount(
+            "Conditions never reviewed",
+            Condition.objects.filter(last_reviewed__isnull=True).count(),
+            f"{conditions}?reviewed=never",
+        ),
+        ReviewCount(
+            "Conditions due for review (last reviewed over a year ago)",
+            Condition.objects.filter(last_reviewed__lt=today - REVIEW_INTERVAL).count(),
+            f"{conditions}?reviewed=overdue",
+        ),
+        ReviewCount(
+            "Published conditions without a summary",
+            Condition.objects.published().filter(summary="").count(),
+            f"{conditions}?status__exact=published&summary=missing",
+        ),
+        ReviewCount(
+            "Staff corrections a newer HPO release disagrees with",
+            StaffEdit.objects.filter(needs_review=True).count(),
+            f"{reverse('admin:conditions_staffedit_changelist')}?needs_review__exact=1",
+        ),
+    ]
+    if apps.is_installed("feedback"):
+        report = apps.get_model("feedback", "ProblemReport")
+        rows.append(
+            ReviewCount(
+                "Open problem reports from visitors",
+                report.objects.filter(status=report.Status.OPEN).count(),
+                f"{reverse('admin:feedback_problemreport_changelist')}?status__exact=open",
+            )
+        )
+    return rows
+
+
+@register.inclusion_tag("admin/includes/needs_review.html")
+def review_counts():
+    return {"rows": needs_review()}
