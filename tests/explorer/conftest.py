@@ -47,3 +47,9 @@ def open_data(settings):
     MentionFactory(condition=absent, feature=purpura, is_absent=True)
     MentionFactory(condition=absent, feature=spleen)
     return poems
+
+
+@pytest.fixture
+def still_clock(monkeypatch):
+    """Requests in a limit test fall in one counting window, however slow the machine."""
+    monkeypatch.setattr("explorer.ratelimit._now", lambda: 1_800_000_000.0)

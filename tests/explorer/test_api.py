@@ -211,7 +211,7 @@ def test_cached_answer_is_served_without_asking_again(
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_explore_is_limited_per_address(client, open_data, settings):
+def test_explore_is_limited_per_address(client, open_data, settings, still_clock):
     settings.EXPLORER_RATE_LIMITS = {"explore": 2, "download": 1}
     for page in (1, 2):
         assert api(client, f"/api/explore?feature=purpura&page={page}")[0].status_code == 200

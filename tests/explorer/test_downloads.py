@@ -112,7 +112,7 @@ def test_results_csv_refuses_an_empty_or_oversized_query(client, open_data):
     assert too_many.status_code == 400 and b"at most 30" in too_many.content
 
 
-def test_downloads_are_limited_per_address(client, open_data, settings):
+def test_downloads_are_limited_per_address(client, open_data, settings, still_clock):
     settings.EXPLORER_RATE_LIMITS = {"download": 1}
     assert client.get("/results.csv?feature=purpura").status_code == 200
     refused = client.get("/results.csv?feature=purpura")

@@ -96,7 +96,7 @@ def test_pages_that_are_not_found_are_not_marked_shareable(client, content):
 
 
 def test_uncached_questions_are_limited_per_address_and_cached_ones_stay_free(
-    client, content, settings
+    client, content, settings, still_clock
 ):
     settings.EXPLORER_RATE_LIMITS = {**settings.EXPLORER_RATE_LIMITS, "explore": 3}
     for page in range(1, 4):  # three questions nobody asked before
@@ -113,7 +113,9 @@ def test_uncached_questions_are_limited_per_address_and_cached_ones_stay_free(
     assert other.status_code == 200 and "MGUS" in other.content.decode()
 
 
-def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(client, content, settings):
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(
+    client, content, settings, still_clock
+):
     settings.EXPLORER_RATE_LIMITS = {**settings.EXPLORER_RATE_LIMITS, "explore": 1}
     settings.TRUSTED_PROXY_COUNT = 1
     first = {"X-Forwarded-For": "198.51.100.1"}
