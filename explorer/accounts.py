@@ -23,6 +23,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
@@ -142,7 +143,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "accounts/two_factor_codes.html",
-                {"codes": codes, "next": _next_url(request), "title": "Recovery codes"},
+                {
+                    **admin.site.each_context(request),
+                    "codes": codes,
+                    "next": _next_url(request),
+                    "title": "Recovery codes",
+                },
             )
         form.add_error("token", "That code did not match. Check the phone's clock and try again.")
     secret = base64.b32encode(device.bin_key).decode()
@@ -150,6 +156,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/two_factor_setup.html",
         {
+            **admin.site.each_context(request),
             "form": form,
             "qr": _qr_data_uri(device.config_url),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
@@ -191,5 +198,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_verify.html",
-        {"form": form, "next": _next_url(request), "title": "Two-factor sign-in"},
+        {
+            **admin.site.each_context(request),
+            "form": form,
+            "next": _next_url(request),
+            "title": "Two-factor sign-in",
+        },
     )

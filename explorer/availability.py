@@ -139,4 +139,5 @@ def ready(request: HttpRequest) -> JsonResponse:
     )
     if not ok:
         response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER)
+        response._has_been_logged = True  # probed every few seconds: the body says why
     return response

@@ -118,7 +118,7 @@ def test_live_answers_without_the_database_and_is_never_cached(client):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_ready_needs_the_database_and_the_indexes(client, monkeypatch):
+def test_ready_needs_the_database_and_the_indexes(client, monkeypatch, caplog):
     FeatureFactory()
     from conditions import index, search  # noqa: F401 (they define the shared indexes)
 
@@ -140,4 +140,5 @@ def test_ready_needs_the_database_and_the_indexes(client, monkeypatch):
     assert response.status_code == 503
     body = json.loads(response.content)
     assert body["status"] == "unavailable"
+    assert not [r for r in caplog.records if r.name == "django.request"]  # probes log nothing
     assert body["database"].startswith("OperationalError: connection to server")
