@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import gc
 from array import array
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ import numpy as np
 from . import content_version
 from .models import (
     Condition,
+    CrossReference,
     Feature,
     FeatureAlias,
     FeatureClosure,
@@ -32,6 +34,7 @@ from .models import (
     frequency_band,
     frequency_label,
 )
+from .ordering import BAND_RANK, NOT_RECORDED_RANK, Order, band_rank, name_key
 from .summaries import ConditionSummary, FeatureSummary, MentionSummary, SourceSummary
 
 
@@ -41,6 +44,7 @@ class Ranking:
 
     condition_ids: np.ndarray  # int64
     matched: np.ndarray  # int32, same length
+    facets: Facets | None = None  # what each filter option would give, and what filters left out
 
     def __len__(self) -> int:
         return len(self.condition_ids)
@@ -61,14 +65,91 @@ class Ranking:
 
 EMPTY = Ranking(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
 
+# Filter dimensions: each condition's options as bits (see `ConditionTraits`).
+SOURCE_OPTIONS = ("orpha", "omim", "decipher", "curated")
+ONSET_OPTIONS = tuple(Condition.Onset.values)
+INHERITANCE_OPTIONS = tuple(Condition.Inheritance.values)
+DIMENSIONS = {"source": SOURCE_OPTIONS, "onset": ONSET_OPTIONS, "inheritance": INHERITANCE_OPTIONS}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which conditions a visitor keeps: reviewed by editors, from these sources, with this onset
+    or inheritance recorded (options of one dimension combine with "or", dimensions with "and")."""
+
+    reviewed: bool = False
+    source: frozenset[str] = frozenset()
+    onset: frozenset[str] = frozenset()
+    inheritance: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return self.reviewed or any(getattr(self, d) for d in DIMENSIONS)
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class Facets:
+    """For the results of the ticked features: how many each filter option would give (the other
+    filters applied), and how many a filter left out because the condition has nothing recorded."""
+
+    options: dict[str, dict[str, int]]  # dimension -> option -> results
+    reviewed: int  # results if only reviewed conditions were kept
+    unrecorded: dict[str, int]  # dimension set -> conditions left out with nothing recorded
+    unfiltered: int  # results without any filter
+
+
+class ConditionTraits:
+    """Per condition position: reviewed or not, and its sources, onsets and inheritance as bits."""
+
+    def __init__(self, count: int):
+        self.reviewed = np.zeros(count, dtype=bool)
+        self.bits = {d: np.zeros(count, dtype=np.int16) for d in DIMENSIONS}
+
+    def set(self, position: int, dimension: str, codes: Sequence[str]) -> None:
+        options = DIMENSIONS[dimension]
+        for code in codes:
+            if code in options:
+                self.bits[dimension][position] |= 1 << options.index(code)
+
+    def mask(self, filters: Filters, positions: np.ndarray, skip: str = "") -> np.ndarray:
+        """Which of `positions` the filters keep (leaving dimension `skip` out)."""
+        keep = np.ones(len(positions), dtype=bool)
+        if filters.reviewed and skip != "reviewed":
+            keep &= self.reviewed[positions]
+        for dimension, options in DIMENSIONS.items():
+            chosen = getattr(filters, dimension)
+            if chosen and dimension != skip:
+                wanted = sum(1 << options.index(code) for code in chosen if code in options)
+                keep &= (self.bits[dimension][positions] & wanted) != 0
+        return keep
+
+    def facets(self, filters: Filters, hits: np.ndarray) -> Facets:
+        options, unrecorded = {}, {}
+        for dimension, codes in DIMENSIONS.items():
+            pool = self.bits[dimension][hits[self.mask(filters, hits, skip=dimension)]]
+            options[dimension] = {
+                code: int(np.count_nonzero(pool & (1 << i))) for i, code in enumerate(codes)
+            }
+            if getattr(filters, dimension):
+                unrecorded[dimension] = int(np.count_nonzero(pool == 0))
+        reviewed_pool = hits[self.mask(filters, hits, skip="reviewed")]
+        return Facets(
+            options,
+            int(np.count_nonzero(self.reviewed[reviewed_pool])),
+            unrecorded,
+            len(hits),
+        )
+
 
 @dataclass
 class Evidence:
     """Which mentions (rows of the index's MentionTable) explain a page of results, by
     (condition id, ticked feature id).
 
-    `shown` lists the first mentions covering the pair (the ticked feature's own mention first,
-    then more specific ones by feature name); `totals` counts all that cover it. `absent` names one
+    `shown` lists the first mentions covering the pair (the highest frequency recorded first, as
+    the order counts it; among equals the ticked feature's own mention, then by feature name); `totals` counts all that cover it. `absent` names one
     documented-absent mention at or below the ticked feature, for pairs nothing else covers.
     """
 
@@ -109,6 +190,34 @@ MENTION_COLUMNS = (
     "evidence",
     "references",
 )
+
+
+def _conditions_in_name_order() -> tuple[dict[int, ConditionSummary], list[tuple]]:
+    """Published conditions in human name order (ordering.name_key), and each one's filter
+    data: (reviewed, sources, onsets, inheritance)."""
+    xrefs: dict[int, list[tuple[str, str]]] = {}
+    for condition_id, scheme, code in CrossReference.objects.order_by("scheme", "code").values_list(
+        "condition_id", "scheme", "code"
+    ):
+        xrefs.setdefault(condition_id, []).append((scheme, code))
+    rows = Condition.objects.published().values_list(
+        "pk", "name", "slug", "summary", "last_reviewed", "origin", "onset", "inheritance"
+    )
+    rows = sorted(rows, key=lambda row: name_key(row[1], row[0]))
+    names = Counter(name for _, name, *_ in rows)
+    conditions, traits = {}, []
+    for pk, name, slug, summary, reviewed, origin, onset, inheritance in rows:
+        codes = [(scheme, code) for scheme, code in xrefs.get(pk, []) if scheme != "ICD10"]
+        # Two conditions of one name (an Orphanet and a DECIPHER entry) are told apart by code.
+        label = ""
+        if names[name] > 1:
+            label = ", ".join(f"{scheme}:{code}" for scheme, code in codes) or "curated"
+        conditions[pk] = ConditionSummary(pk, name, slug, summary, label)
+        sources = [scheme.lower() for scheme, _ in codes]
+        if origin == "curated":
+            sources.append("curated")
+        traits.append((reviewed is not None, sources, onset.split(), inheritance.split()))
+    return conditions, traits
 
 
 def _mention_rows() -> tuple[np.ndarray, list[tuple[str, str, str]], list[tuple[str, str]]]:
@@ -164,8 +273,15 @@ class MatchIndex:
         features: dict[int, FeatureSummary],
         conditions: dict[int, ConditionSummary],
         tickable: dict[str, int],
+        *,
+        best: np.ndarray,
+        traits: ConditionTraits,
+        parents: dict[int, list[int]],
     ):
         self.version = version
+        self._best = best  # beside positions: the band rank of the highest frequency recorded
+        self.traits = traits
+        self.parents = parents
         self.condition_ids = condition_ids  # position -> condition id, in name order
         self._keys = keys  # sorted feature ids that have at least one condition
         self._offsets = offsets  # positions[offsets[i]:offsets[i+1]] belong to keys[i]
@@ -175,18 +291,20 @@ class MatchIndex:
         self.features = features  # published ones
         self.conditions = conditions  # published ones
         self.tickable = tickable  # what a URL may name: slugs, HPO ids, alt and obsolete ids
+        self.tickable_ids = frozenset(tickable.values())
 
     @classmethod
     def build(cls, version: str) -> MatchIndex:
-        conditions = {
-            row[0]: ConditionSummary(*row)
-            for row in Condition.objects.published()
-            .order_by("name", "pk")
-            .values_list("pk", "name", "slug", "summary")
-        }
+        conditions, condition_traits = _conditions_in_name_order()
         condition_ids = np.fromiter(conditions, dtype=np.int64, count=len(conditions))
         position_of = np.full(int(condition_ids.max(initial=0)) + 1, -1, dtype=np.int64)
         position_of[condition_ids] = np.arange(len(condition_ids))
+        traits = ConditionTraits(len(condition_ids))
+        for position, (reviewed, sources, onsets, inheritance) in enumerate(condition_traits):
+            traits.reviewed[position] = reviewed
+            traits.set(position, "source", sources)
+            traits.set(position, "onset", onsets)
+            traits.set(position, "inheritance", inheritance)
         features = {}
         in_name_order = []
         tickable: dict[str, int] = {}  # slug or HPO id (or an alt or obsolete id) -> feature id
@@ -201,6 +319,12 @@ class MatchIndex:
                     tickable[slug] = pk
                     if hpo_id:
                         tickable[hpo_id.upper()] = pk
+        parents: dict[int, list[int]] = {}  # published feature -> its published parents
+        for child, parent in Feature.parents.through.objects.values_list(
+            "from_feature_id", "to_feature_id"
+        ).order_by():
+            if child in features and parent in features:
+                parents.setdefault(child, []).append(parent)
         for alias, pk in (
             FeatureAlias.objects.filter(feature__in=Feature.objects.tickable())
             .order_by("hpo_id", "kind", "feature__name")
@@ -232,15 +356,23 @@ class MatchIndex:
         # Each mention counts for every ancestor of its feature: expand through the closure table.
         present = rows[:, 3] == 0
         mention_features, mention_positions = rows[present, 1], mention_positions[present]
+        band_ranks = np.array([band_rank(band) for *_, band in frequencies], dtype=np.int8)
+        mention_ranks = band_ranks[rows[present, 4]] if len(band_ranks) else band_ranks
         closure = closure[np.argsort(closure[:, 0], kind="stable")]
         starts = np.searchsorted(closure[:, 0], mention_features, side="left")
         ends = np.searchsorted(closure[:, 0], mention_features, side="right")
         lengths = ends - starts
         repeat_positions = np.repeat(mention_positions, lengths)
+        repeat_ranks = np.repeat(mention_ranks, lengths)
         ancestors = closure[_runs(starts, lengths), 1]
 
+        # One entry per (feature, condition), keeping the highest frequency recorded below it.
         width = np.int64(len(condition_ids) + 1)
-        combined = np.unique(ancestors * width + repeat_positions)  # sorted, duplicates gone
+        pairs = ancestors * width + repeat_positions
+        order = np.lexsort((-repeat_ranks, pairs))  # by pair, the highest rank first
+        pairs, repeat_ranks = pairs[order], repeat_ranks[order]
+        firsts = _group_starts(pairs) if len(pairs) else np.empty(0, dtype=np.int64)
+        combined, best = pairs[firsts], repeat_ranks[firsts]
         feature_of = combined // width
         positions = (combined % width).astype(np.int32)
         keys, first = np.unique(feature_of, return_index=True)
@@ -256,26 +388,55 @@ class MatchIndex:
             features,
             conditions,
             tickable,
+            best=best,
+            traits=traits,
+            parents=parents,
         )
 
-    def positions_for(self, feature_id: int) -> np.ndarray:
+    def _span(self, feature_id: int) -> slice:
         i = int(np.searchsorted(self._keys, feature_id))
         if i == len(self._keys) or self._keys[i] != feature_id:
-            return self._positions[:0]
-        return self._positions[self._offsets[i] : self._offsets[i + 1]]
+            return slice(0, 0)
+        return slice(self._offsets[i], self._offsets[i + 1])
 
-    def rank(self, feature_ids: Sequence[int]) -> Ranking:
-        rows = [self.positions_for(f) for f in dict.fromkeys(feature_ids)]
-        rows = [r for r in rows if len(r)]
-        if not rows:
+    def positions_for(self, feature_id: int) -> np.ndarray:
+        return self._positions[self._span(feature_id)]
+
+    def count(self, feature_id: int) -> int:
+        """How many published conditions' sources mention the feature or a more specific one."""
+        span = self._span(feature_id)
+        return span.stop - span.start
+
+    def rank(
+        self,
+        feature_ids: Sequence[int],
+        order: str = Order.FREQUENCY,
+        filters: Filters = NO_FILTERS,
+    ) -> Ranking:
+        """Conditions mentioning any of the features, in ordering.result_key's order, as
+        arrays: each (feature, condition) entry weighs the number of features, then its band
+        in a digit of base k + 1, so no sum of lower bands can reach a higher one."""
+        spans = [self._span(f) for f in dict.fromkeys(feature_ids)]
+        spans = [s for s in spans if s.stop > s.start]
+        if not spans:
             return EMPTY
-        if len(rows) == 1:  # already in name order, each mentioning the one feature
-            return Ranking(self.condition_ids[rows[0]], np.ones(len(rows[0]), dtype=np.int32))
-        counts = np.bincount(np.concatenate(rows), minlength=len(self.condition_ids))
+        positions = np.concatenate([self._positions[s] for s in spans])
+        counts = np.bincount(positions, minlength=len(self.condition_ids))
         hit = np.flatnonzero(counts)  # ascending position = name order
-        order = np.argsort(-counts[hit], kind="stable")  # most features first, names kept in order
-        ordered = hit[order]
-        return Ranking(self.condition_ids[ordered], counts[ordered].astype(np.int32))
+        facets = self.traits.facets(filters, hit)
+        if filters:
+            hit = hit[self.traits.mask(filters, hit)]
+        if order == Order.NAME:
+            keys = counts
+        else:
+            base = len(spans) + 1
+            weights = base ** np.arange(len(BAND_RANK) + 1, dtype=np.float64)  # exact below 2**53
+            weights[NOT_RECORDED_RANK] = 0
+            best = np.concatenate([self._best[s] for s in spans])
+            keys = np.bincount(positions, weights=weights[best], minlength=len(self.condition_ids))
+            keys += counts * base ** (len(BAND_RANK) + 1)
+        ordered = hit[np.argsort(-keys[hit], kind="stable")]  # names stay in order within a key
+        return Ranking(self.condition_ids[ordered], counts[ordered].astype(np.int32), facets)
 
     def evidence(
         self, condition_ids: Sequence[int], ticked_ids: Sequence[int], per_feature: int
@@ -320,7 +481,7 @@ class MatchIndex:
 
     @property
     def nbytes(self) -> int:
-        arrays = (self.condition_ids, self._keys, self._offsets, self._positions)
+        arrays = (self.condition_ids, self._keys, self._offsets, self._positions, self._best)
         return sum(a.nbytes for a in arrays) + self.mentions.nbytes
 
 
@@ -342,6 +503,8 @@ class MentionTable:
         self.below_offsets = columns["below_offsets"]
         self.below = columns["below"]  # descendants (the feature itself included) per ancestor
         self.name_rank = columns["name_rank"]  # feature id -> place in name order
+        # frequency -> ordering.band_rank of its band
+        self.band_ranks = np.array([band_rank(band) for *_, band in self.frequencies] or [0])
 
     @classmethod
     def build(
@@ -396,6 +559,7 @@ class MentionTable:
         features = self.features[rows]
         absent = self.absent[rows]
         name_rank = self.name_rank[features].astype(np.int64)
+        ranks = self.band_ranks[self.frequency_of[rows]].astype(np.int64)
         # Sort key within a condition: the ticked feature's own mention, then by feature name.
         span = np.int64(len(self.name_rank) + 1)
         covered_by = np.zeros(len(self.name_rank), dtype=bool)
@@ -409,7 +573,11 @@ class MentionTable:
             covered_by[below] = False
             if not len(hit):
                 continue
-            key = (features[hit] != ticked) * span + name_rank[hit]
+            key = (
+                (len(BAND_RANK) - ranks[hit]) * 2 * span  # the highest frequency recorded first
+                + (features[hit] != ticked) * span  # then the ticked feature's own mention
+                + name_rank[hit]
+            )
             hit = hit[np.lexsort((key, owner[hit]))]  # by condition, then by the key
             for rows_of, target in ((hit[~absent[hit]], "shown"), (hit[absent[hit]], "absent")):
                 if not len(rows_of):
@@ -458,7 +626,9 @@ def current_index() -> MatchIndex:
     return _current.get()
 
 
-def rank(feature_ids: Sequence[int]) -> Ranking:
+def rank(
+    feature_ids: Sequence[int], order: str = Order.FREQUENCY, filters: Filters = NO_FILTERS
+) -> Ranking:
     if not feature_ids:
         return EMPTY
-    return current_index().rank(feature_ids)
+    return current_index().rank(feature_ids, order, filters)

@@ -1,22 +1,21 @@
 """Which published conditions' sources mention the ticked features, and how each one explains itself.
 
-Plain functions that views call and tests hit directly. A mention of a more specific feature counts
-for every more general one (through FeatureClosure); a feature documented absent never counts.
-Results are ordered by how many ticked features a condition mentions, then by name: that order is
-not a likelihood.
+Plain functions that views (and the API) call and tests hit directly. A mention of a more specific
+feature counts for every more general one (through FeatureClosure); a feature documented absent
+never counts. Results are ordered as ordering.py defines (features mentioned, then how often
+recorded, then name): that order is not a likelihood.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count
-
 from . import index
-from .index import Ranking
-from .models import Condition, Feature, Mention
+from .index import DIMENSIONS, NO_FILTERS, Filters, Ranking
+from .models import Condition, Feature, Mention, frequency_band
+from .ordering import Order, band_rank, result_key
 from .summaries import (
     Citation,
     ConditionSummary,
@@ -28,9 +27,9 @@ from .summaries import (
 # A ticked feature: resolved from a URL (a summary), or the feature a feature page is about.
 Ticked = FeatureSummary | Feature
 
-# A results page shows, per ticked feature, the exact mention and the first more specific one;
-# the condition's page lists the rest.
-SHOWN_PER_FEATURE = 2
+# A results page shows, per ticked feature, the mention with the highest frequency recorded (the
+# one the order counts); the condition's page lists the rest. (A phone must carry the page.)
+SHOWN_PER_FEATURE = 1
 EVERY = 2**31  # as `per_feature`: every covering mention (downloads list them all)
 
 
@@ -39,15 +38,22 @@ class FeatureHit:
     """How one result mentions one ticked feature."""
 
     ticked: Ticked
-    mentions: list[MentionSummary]  # shown: the exact feature first, then more specific by name
+    # shown: the highest frequency recorded first (the one the order counts), then the ticked
+    # feature's own mention, then more specific ones by name
+    mentions: list[MentionSummary]
     total: int = 0  # mentions covering the feature in all, shown or not
     exact: MentionSummary | None = field(init=False)
     via: list[MentionSummary] = field(init=False)
 
     def __post_init__(self):
-        first = self.mentions[0] if self.mentions else None
-        self.exact = first if first and first.feature.pk == self.ticked.pk else None
-        self.via = self.mentions[1:] if self.exact else self.mentions
+        exact = [m for m in self.mentions if m.feature.pk == self.ticked.pk]
+        self.exact = exact[0] if exact else None
+        self.via = [m for m in self.mentions if m is not self.exact]
+
+    @property
+    def highest(self) -> MentionSummary:
+        """The mention with the highest frequency recorded: what the grid and the order show."""
+        return self.mentions[0]
 
     @property
     def not_shown(self) -> int:
@@ -73,7 +79,7 @@ class ConditionResult:
         self._number_sources()
 
     def _number_sources(self) -> None:
-        shown = [m for hit in self.hits for m in hit.mentions] + self.absent
+        shown = [hit.highest for hit in self.hits] + self.absent
         self.sources, self.one_source = number_citations(shown)
 
     @property
@@ -131,22 +137,43 @@ def _mentions_below(feature_ids: Sequence[int]):
     )
 
 
-def rank_conditions(feature_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(condition id, number of ticked features mentioned), most first, then by condition name.
+def rank_conditions(
+    feature_ids: Sequence[int], order: str = Order.FREQUENCY
+) -> list[tuple[int, int]]:
+    """(condition id, number of ticked features mentioned) in result order (ordering.py).
 
-    The database's answer: the reference the in-process index (`ranked`) is tested against.
+    The database's answer, ordered by ordering.result_key one condition at a time: the reference
+    the in-process index (`ranked`) is tested against. Filters are the index's alone.
     """
     if not feature_ids:
         return []
     rows = (
         _mentions_below(feature_ids)
         .filter(is_absent=False)
-        .values("condition_id", "condition__name")
-        .annotate(matched=Count("feature__ancestor_links__ancestor_id", distinct=True))
-        .order_by("-matched", "condition__name", "condition_id")
-        .values_list("condition_id", "matched")
+        .values_list(
+            "condition_id",
+            "condition__name",
+            "feature__ancestor_links__ancestor_id",
+            "frequency_kind",
+            "frequency_category",
+            "numerator",
+            "denominator",
+            "percent",
+        )
+        .order_by()
+        .distinct()
     )
-    return list(rows)
+    names: dict[int, str] = {}
+    best: dict[tuple[int, int], int] = {}  # (condition, ticked feature) -> highest band rank
+    for condition_id, name, ticked, *frequency in rows:
+        names[condition_id] = name
+        rank = band_rank(frequency_band(False, *frequency))
+        best[condition_id, ticked] = max(rank, best.get((condition_id, ticked), rank))
+    ranks: dict[int, list[int]] = {condition_id: [] for condition_id in names}
+    for (condition_id, _), rank in best.items():
+        ranks[condition_id].append(rank)
+    keyed = sorted((result_key(order, ranks[c], names[c], c), c, len(ranks[c])) for c in names)
+    return [(condition_id, matched) for _, condition_id, matched in keyed]
 
 
 def explain(
@@ -187,13 +214,41 @@ def explain(
     return results
 
 
-def ranked(features: Sequence[Ticked]) -> Ranking:
-    """The ranking the site shows, from the in-process index (same answer as rank_conditions)."""
-    return index.rank([f.pk for f in features])
+def ranked(
+    features: Sequence[Ticked], order: str = Order.FREQUENCY, filters: Filters = NO_FILTERS
+) -> Ranking:
+    """The ranking the site shows, from the in-process index (same order as rank_conditions),
+    with the filters applied and what each filter option would give (`Ranking.facets`)."""
+    return index.rank([f.pk for f in features], order, filters)
+
+
+def parse_order(value: str) -> str:
+    """An `order` URL value: anything unknown is the default order."""
+    return value if value in Order.values else Order.FREQUENCY
+
+
+def parse_filters(get: Callable[[str], list[str]]) -> Filters:
+    """Filters from URL values (`get(name)` lists a parameter's values, as QueryDict.getlist):
+    `reviewed=1`, and `source`, `onset`, `inheritance`, each repeatable. Unknown values are
+    ignored rather than refused: a stale shared link still shows results."""
+
+    def chosen(name: str) -> frozenset[str]:
+        return frozenset(v for v in get(name) if v in DIMENSIONS[name])
+
+    return Filters(
+        reviewed="1" in get("reviewed"),
+        source=chosen("source"),
+        onset=chosen("onset"),
+        inheritance=chosen("inheritance"),
+    )
 
 
 __all__ = [
     "ConditionResult",
+    "Filters",
+    "Order",
+    "parse_filters",
+    "parse_order",
     "ranked",
     "FeatureHit",
     "ResolvedFeatures",

@@ -28,6 +28,7 @@ class ConditionSummary(NamedTuple):
     name: str
     slug: str
     summary: str
+    code_label: str = ""  # its codes, when another published condition has the same name
 
     def get_absolute_url(self) -> str:
         return slug_url("explorer:condition", self.slug)

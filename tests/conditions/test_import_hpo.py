@@ -231,7 +231,7 @@ def test_matching_follows_the_closure_and_ignores_absent_features():
     run()
     neuropathy = feature("HP:0009830")
     assert FeatureClosure.objects.filter(ancestor=neuropathy).count() == 3  # itself + 2 below
-    ranked = matching.rank_conditions([neuropathy.pk])
+    ranked = matching.rank_conditions([neuropathy.pk], order="name")
     names = [Condition.objects.get(pk=pk).name for pk, _ in ranked]
     # A and B mention neuropathy or something more specific; C excludes it; D only says NOT.
     assert names == ["Test syndrome A", "Test syndrome B"]

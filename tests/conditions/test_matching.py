@@ -76,7 +76,8 @@ def test_two_specific_mentions_count_once_for_their_ancestor(ontology):
 
     assert rank_conditions([organomegaly.pk]) == [(condition.pk, 1)]
     [result] = explain([condition.pk], [organomegaly])
-    assert [m.feature.name for m in result.hits[0].via] == ["Hepatomegaly", "Splenomegaly"]
+    assert result.hits[0].total == 2
+    assert [m.feature.name for m in result.hits[0].via] == ["Hepatomegaly"]  # first by name
 
 
 def test_resolve_accepts_slugs_hpo_ids_and_aliases_and_names_unknowns(ontology):
@@ -100,14 +101,22 @@ def test_a_broad_feature_shows_a_few_specific_mentions_and_counts_the_rest(ontol
         MentionFactory(
             condition=condition, feature=FeatureFactory(name=name, parents=[organomegaly])
         )
+    MentionFactory(
+        condition=condition,
+        feature=FeatureFactory(name="Zz", parents=[organomegaly]),
+        frequency_kind="category",
+        frequency_category="occasional",
+    )
 
     [result] = explain([condition.pk], [organomegaly])
 
     [hit] = result.hits
-    assert hit.total == hit.via_total == 6
-    # Alphabetical among the more specific ones; the condition page lists the rest.
-    assert [m.feature.name for m in hit.mentions] == ["Adrenomegaly", "Cardiomegaly"]
-    assert hit.not_shown == 4
+    assert hit.total == hit.via_total == 7
+    # The highest frequency recorded first (what the order counts), then by name; the
+    # condition page lists the rest.
+    assert [m.feature.name for m in hit.mentions] == ["Zz"]
+    assert hit.highest.frequency_band == "occasional"
+    assert hit.not_shown == 6
 
 
 def test_resolving_follows_edits(ontology):

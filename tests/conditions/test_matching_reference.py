@@ -1,5 +1,8 @@
 """Ranking equals a brute-force reference on generated ontologies, and stays right after edits."""
 
+import unicodedata
+from decimal import Decimal
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +14,47 @@ from tests.factories import ConditionFactory, FeatureFactory, MentionFactory
 
 pytestmark = pytest.mark.django_db
 
+# Frequencies as a source may record them, with the band the rule puts each in (5 = always ...
+# 1 = very rare, 0 = not recorded), written out here rather than taken from the code under test.
+FREQUENCIES = [
+    ({}, 0),
+    ({"frequency_kind": "category", "frequency_category": "obligate"}, 5),
+    ({"frequency_kind": "category", "frequency_category": "very_frequent"}, 4),
+    ({"frequency_kind": "category", "frequency_category": "frequent"}, 3),
+    ({"frequency_kind": "category", "frequency_category": "occasional"}, 2),
+    ({"frequency_kind": "category", "frequency_category": "very_rare"}, 1),
+    ({"frequency_kind": "count", "numerator": 7, "denominator": 7}, 5),
+    ({"frequency_kind": "count", "numerator": 4, "denominator": 5}, 4),
+    ({"frequency_kind": "count", "numerator": 1, "denominator": 3}, 3),
+    ({"frequency_kind": "count", "numerator": 1, "denominator": 40}, 1),
+    ({"frequency_kind": "percent", "percent": Decimal("99.5")}, 4),
+    ({"frequency_kind": "percent", "percent": Decimal("5")}, 2),
+]
+# Names that order differently by character code than the way people read them.
+NAMES = ["Alpha", "alpha 2", "Alpha 10", "Éclair", "eclair", "AL amyloidosis", "Adiposis", "2q"]
+NAMES += ["a2", "a b", "11q22.2", "1q21"]
+
+
+def human(name: str) -> list:
+    """The expected name order, written independently: accents and case ignored, runs of digits
+    compared as numbers and runs of anything else as text (spaces at their ends ignored)."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+    ).lower()
+    runs = [""]
+    for ch in folded:
+        if ch.isdigit() == isinstance(runs[-1], int) and runs[-1] != "":
+            runs[-1] = runs[-1] * 10 + int(ch) if ch.isdigit() else runs[-1] + ch
+        elif ch.isdigit():
+            runs.append(int(ch))
+        elif isinstance(runs[-1], int):
+            runs.append(ch)
+        else:
+            runs[-1] += ch
+    if isinstance(runs[-1], int):
+        runs.append("")
+    return [run.strip() if isinstance(run, str) else run for run in runs]
+
 
 @st.composite
 def worlds(draw):
@@ -21,15 +65,16 @@ def worlds(draw):
         for n in range(size)
     }
     conditions = draw(
-        st.lists(
-            st.tuples(st.sampled_from(["Alpha", "Beta", "Gamma", "Delta"]), st.booleans()),
-            min_size=1,
-            max_size=8,
-        )
+        st.lists(st.tuples(st.sampled_from(NAMES), st.booleans()), min_size=1, max_size=8)
     )
     mentions = draw(
         st.lists(
-            st.tuples(st.integers(0, len(conditions) - 1), st.integers(0, size - 1), st.booleans()),
+            st.tuples(
+                st.integers(0, len(conditions) - 1),
+                st.integers(0, size - 1),
+                st.booleans(),
+                st.integers(0, len(FREQUENCIES) - 1),
+            ),
             max_size=25,
             unique_by=lambda m: (m[0], m[1]),
         )
@@ -48,22 +93,25 @@ def ancestors_in(parents, n):
     return found
 
 
-def brute_force(parents, conditions, mentions, ticked, condition_ids):
-    def ancestors(n):
-        return ancestors_in(parents, n)
-
+def brute_force(parents, conditions, mentions, ticked, condition_ids, by_name=False):
+    """Most ticked features first; then (unless by_name) more features recorded as always, then
+    very frequent … very rare, each ticked feature counting its highest recorded frequency; then
+    the human name order, the name as written, the id."""
     rows = []
     for c, (name, published) in enumerate(conditions):
         if not published:
             continue
-        covered = set()
-        for mc, feature, absent in mentions:
-            if mc == c and not absent:
-                covered |= ancestors(feature)
-        matched = len(covered & set(ticked))
-        if matched:
-            rows.append((-matched, name, condition_ids[c], matched))
-    return [(cid, matched) for _, _, cid, matched in sorted(rows)]
+        best = {}
+        for mc, feature, absent, frequency in mentions:
+            if mc != c or absent:
+                continue
+            for t in ancestors_in(parents, feature) & set(ticked):
+                best[t] = max(best.get(t, 0), FREQUENCIES[frequency][1])
+        if not best:
+            continue
+        bands = [] if by_name else [-list(best.values()).count(b) for b in (5, 4, 3, 2, 1)]
+        rows.append((-len(best), bands, human(name), name, condition_ids[c]))
+    return [(cid, -minus_matched) for minus_matched, _, _, _, cid in sorted(rows)]
 
 
 @settings(
@@ -83,17 +131,26 @@ def test_index_and_sql_agree_with_brute_force(world):
         ConditionFactory(name=name, slug=f"c{i}", status="published" if published else "draft")
         for i, (name, published) in enumerate(conditions)
     ]
-    for c, f, absent in mentions:
-        MentionFactory(condition=rows[c], feature=features[f], is_absent=absent, sources=[])
+    for c, f, absent, frequency in mentions:
+        MentionFactory(
+            condition=rows[c],
+            feature=features[f],
+            is_absent=absent,
+            sources=[],
+            **FREQUENCIES[frequency][0],
+        )
     ticked_ids = [features[t].pk for t in ticked]
 
     expected = brute_force(parents, conditions, mentions, ticked, [r.pk for r in rows])
-
     assert rank_conditions(ticked_ids) == expected
     assert index.rank(ticked_ids)[:] == expected
 
-    # Explanations: per ticked feature, the mentions covering it, its own first, then by name;
-    # a documented absence only where nothing else covers the feature.
+    by_name = brute_force(parents, conditions, mentions, ticked, [r.pk for r in rows], True)
+    assert rank_conditions(ticked_ids, "name") == by_name
+    assert index.rank(ticked_ids, "name")[:] == by_name
+
+    # Explanations: per ticked feature, the mentions covering it, the highest frequency first, then
+    # its own, then by name; a documented absence only where nothing else covers the feature.
     page = [cid for cid, _ in expected]
     results = explain(page, [features[t] for t in ticked])
     got = {
@@ -112,12 +169,14 @@ def test_index_and_sql_agree_with_brute_force(world):
             continue
         for t in ticked:
             covering = sorted(
-                (f != t, features[f].name, absent, f)
-                for mc, f, absent in mentions
+                (-FREQUENCIES[frequency][1], f != t, features[f].name, absent, f)
+                for mc, f, absent, frequency in mentions
                 if mc == c and t in ancestors_in(parents, f)
             )
-            present = [f for _, _, absent, f in covering if not absent]
-            absent = [f for _, _, absent, f in covering if absent]
+            present = [f for *_, absent, f in covering if not absent]
+            absent = [
+                f for _, _, name, absent, f in sorted(covering, key=lambda k: k[1:]) if absent
+            ]
             key = (row.pk, features[t].pk)
             if present:
                 shown = [features[f].pk for f in present[:SHOWN_PER_FEATURE]]
