@@ -41,6 +41,14 @@ def normalise_search_text(text: str) -> str:
     return text.strip()
 
 
+def plain_and_term(name: str, plain_name: str) -> tuple[str, str]:
+    """The one rule for naming a feature: its plain name first (capitalised), and its medical
+    term beside it when that says something else; ("Name", "") when there is no plain name."""
+    if plain_name and plain_name.lower() != name.lower():
+        return plain_name[:1].upper() + plain_name[1:], name
+    return name[:1].upper() + name[1:], ""
+
+
 class Origin(models.TextChoices):
     CURATED = "curated", "Curated by staff"
     HPO = "hpo", "Imported from the HPO"
@@ -309,9 +317,8 @@ class Feature(StaffOwned):
     @property
     def display_name(self) -> str:
         """Plain language first, the medical term beside it."""
-        if self.plain_name and self.plain_name.lower() != self.name.lower():
-            return f"{self.plain_name} ({self.name})"
-        return self.name
+        plain, term = plain_and_term(self.name, self.plain_name)
+        return f"{plain} ({term})" if term else plain
 
 
 class FeatureAlias(models.Model):

@@ -120,7 +120,8 @@ def cached_by_content(
         response = view(request, *args, **kwargs)
         if response.status_code not in CACHEABLE_STATUSES or response.streaming:
             return response
-        if content_version.served_stale():
+        # Only the body is kept: a response whose headers matter (HX-Push-Url) is not stored.
+        if content_version.served_stale() or response.has_header("HX-Push-Url"):
             _mark_public(response, None)  # never stored under the newer version's key
             return response
         cache.set(

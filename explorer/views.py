@@ -15,18 +15,24 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
 from conditions import content_version
 from conditions.condition_page import condition_page
-from conditions.matching import explain, ranked, resolve_features
+from conditions.index import DIMENSIONS, NO_FILTERS, Filters
+from conditions.matching import explain, parse_filters, parse_order, ranked, resolve_features
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure
+from conditions.ordering import Order, describe
+from conditions.ordering import details as ordering_details
 from conditions.safety import urgent_advice_for
 from conditions.search import search_conditions, search_features
 from conditions.summaries import FeatureSummary
 
+from .filters import filter_groups, ticked_counts
 from .response_cache import cached_by_content
 from .selection import clean as _clean
 from .selection import too_many_message
+from .templatetags.explorer_tags import legend_items
 
 EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
 SUGGESTION_LIMIT = 10
@@ -45,13 +51,21 @@ def _is_partial(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _page_number(request: HttpRequest, last_page: int) -> int:
-    """The requested page, kept within range: a bad value shows page 1 rather than an error."""
-    try:
-        number = int(_param(request, "page") or "1")
-    except ValueError:
-        return 1
-    return min(max(number, 1), max(last_page, 1))
+def _page(request: HttpRequest, items, per_page: int):
+    """The requested page: a bad value shows page 1, one past the end the last page."""
+    paginator = Paginator(items, per_page)
+    return paginator, paginator.get_page(_param(request, "page"))
+
+
+def _filter_params(order: str, filters: Filters) -> list[tuple[str, str]]:
+    """The order and filters as URL parameters, in a fixed order (one cache entry per query)."""
+    params = [("order", order)] if order else []
+    if filters.reviewed:
+        params.append(("reviewed", "1"))
+    for dimension, options in DIMENSIONS.items():
+        chosen = getattr(filters, dimension)
+        params.extend((dimension, code) for code in options if code in chosen)
+    return params
 
 
 class BrowseFeature(NamedTuple):
@@ -105,7 +119,12 @@ def explore(request: HttpRequest) -> HttpResponse:
     values = _params(request, "feature")
     query = _param(request, "q")
     partial = _is_partial(request)
+    browse = _param(request, "browse") == "1"
     template = "explorer/explore.html#results" if partial else "explorer/explore.html"
+    if partial and browse:  # "Show features by body system", fetched by htmx
+        ticked = resolve_features(values[: settings.EXPLORER_MAX_FEATURES]).features
+        context = {"features": ticked, "browse_groups": _browse_groups(ticked)}
+        return render(request, "explorer/explore.html#browse", context)
     if len(values) > settings.EXPLORER_MAX_FEATURES:
         context = {
             "error": too_many_message(len(values)),
@@ -115,14 +134,25 @@ def explore(request: HttpRequest) -> HttpResponse:
         }
         return render(request, template, context, status=400)
 
+    if removed := set(_params(request, "remove")):
+        # A chip: answer at the query without that feature, the address to show and share.
+        pairs = [(k, v) for k, values_of in request.GET.lists() for v in values_of]
+        kept = [(k, v) for k, v in pairs if k not in ("remove", "page")]
+        kept = [(k, v) for k, v in kept if not (k == "feature" and _clean(v) in removed)]
+        url = f"{request.path}?{urlencode(kept)}" if kept else request.path
+        if not partial:
+            return redirect(f"{url}#results")
+        values = [value for value in values if value not in removed]
     resolved = resolve_features(values)
     features = resolved.features
-    ranking = ranked(features)
-    paginator = Paginator(ranking, settings.EXPLORER_PAGE_SIZE)
-    page = paginator.page(_page_number(request, paginator.num_pages))
+    order = parse_order(_param(request, "order"))
+    filters = parse_filters(lambda name: _params(request, name))
+    ranking = ranked(features, order, filters)
+    paginator, page = _page(request, ranking, settings.EXPLORER_PAGE_SIZE)
     results = explain([condition_id for condition_id, _ in page.object_list], features)
     complete = ranking.complete_count(len(features))
     selected_query = [("feature", f.slug) for f in features]
+    settings_query = _filter_params(order, filters)
     context = {
         "features": features,
         "urgent": urgent_advice_for(f.pk for f in features),
@@ -134,14 +164,29 @@ def explore(request: HttpRequest) -> HttpResponse:
         "complete_count": complete,
         "page": page,
         "paginator": paginator,
-        "page_query": urlencode(selected_query),
-        "browse_groups": [] if partial else _browse_groups(features),
+        "page_query": urlencode(selected_query + settings_query),
+        # Once something is ticked, the browse lists (a fifth of a results page) come on request.
+        "browse_groups": [] if partial or (features and not browse) else _browse_groups(features),
+        "browse_query": urlencode([*selected_query, *settings_query, ("browse", "1")]),
         "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
-        "removal_links": [
-            (f, urlencode([pair for pair in selected_query if pair[1] != f.slug])) for f in features
-        ],
+        "ticked_counts": ticked_counts(features, selected_query + settings_query),
+        "current_query": selected_query + settings_query,
+        "order": order,
+        "order_rule": describe(order),
+        "order_detail": ordering_details(),
+        "order_query": {
+            "default": urlencode(selected_query + _filter_params(Order.FREQUENCY, filters)),
+            "name": urlencode(selected_query + _filter_params(Order.NAME, filters)),
+        },
+        "filters": filters,
+        "unfiltered_query": urlencode(selected_query + _filter_params(order, NO_FILTERS)),
+        "facets": ranking.facets,
+        "filter_groups": filter_groups(ranking.facets, filters),
+        "settings_query": settings_query,
+        "legend": legend_items(),
     }
-    return render(request, template, context)
+    response = render(request, template, context)
+    return push_url(response, url) if removed else response
 
 
 def _suggestions(query: str, ticked: list[FeatureSummary]) -> dict:
@@ -176,8 +221,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 @cached_by_content(params=("q", "page"))
 def condition_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
-    paginator = Paginator(search_conditions(query), 100)
-    page = paginator.page(_page_number(request, paginator.num_pages))
+    paginator, page = _page(request, search_conditions(query), 100)
     return render(
         request,
         "explorer/condition_list.html",
@@ -280,8 +324,7 @@ def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-curated_first", "shown_name", "name")
         .only("name", "slug", "plain_name", "description", "origin")
     )
-    paginator = Paginator(features, 100)
-    page = paginator.page(_page_number(request, paginator.num_pages))
+    paginator, page = _page(request, features, 100)
     return render(
         request,
         "explorer/body_system_detail.html",

@@ -8,7 +8,13 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
-from conditions.models import EVIDENCE_WORDS, evidence_words
+from conditions.models import (
+    CATEGORY_LABELS,
+    EVIDENCE_WORDS,
+    Mention,
+    evidence_words,
+    plain_and_term,
+)
 
 register = template.Library()
 
@@ -76,21 +82,132 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
 SNIPPETS = 50_000
 
 
-def capfirst_text(text: str) -> str:
-    return text[:1].upper() + text[1:]
+@lru_cache(maxsize=SNIPPETS)
+def plain_then_term_html(name: str, plain_name: str) -> str:
+    """Plain language first, the medical term beside it (models.plain_and_term)."""
+    plain, term = plain_and_term(name, plain_name)
+    return f'{escape(plain)} <span class="term">({escape(term)})</span>' if term else escape(plain)
 
 
 @lru_cache(maxsize=SNIPPETS)
-def plain_then_term_html(name: str, plain_name: str) -> str:
-    if plain_name and plain_name.lower() != name.lower():
-        return f'{escape(capfirst_text(plain_name))} <span class="term">({escape(name)})</span>'
-    return escape(name)
+def short_name_html(name: str, plain_name: str) -> str:
+    """The plain name alone, where the medical term is already on the page (grid, chips)."""
+    return escape(plain_and_term(name, plain_name)[0])
+
+
+@lru_cache(maxsize=SNIPPETS)
+def heading_name_html(name: str, plain_name: str) -> str:
+    """Plain name (bold) and medical term, as a result card names a ticked feature."""
+    plain, term = plain_and_term(name, plain_name)
+    return (
+        f'<b>{escape(plain)}</b> <span class="term">({escape(term)})</span>'
+        if term
+        else (f"<b>{escape(plain)}</b>")
+    )
 
 
 @register.simple_tag
 def feature_name(feature) -> str:
     """Plain language first, the medical term beside it."""
     return mark_safe(plain_then_term_html(feature.name, feature.plain_name))  # noqa: S308 (escaped)
+
+
+@register.simple_tag
+def short_feature_name(feature) -> str:
+    return mark_safe(short_name_html(feature.name, feature.plain_name))  # noqa: S308 (escaped)
+
+
+@lru_cache(maxsize=SNIPPETS)
+def _condition_name_html(name: str, code_label: str) -> str:
+    code = f' <span class="code">({escape(code_label)})</span>' if code_label else ""
+    return escape(name) + code
+
+
+def condition_name_html(condition) -> str:
+    """A condition's name, with its codes when another condition has the same name."""
+    return _condition_name_html(condition.name, getattr(condition, "code_label", ""))
+
+
+@register.simple_tag
+def condition_name(condition) -> str:
+    return mark_safe(condition_name_html(condition))  # noqa: S308 (escaped)
+
+
+# How often, in words. A band's share is said as "in 80–99% of people with this condition",
+# after one "according to its sources" per card (HOW_OFTEN) or in full in the legend.
+BAND_CLASSES = {
+    "obligate": "b5",
+    "very_frequent": "b4",
+    "frequent": "b3",
+    "occasional": "b2",
+    "very_rare": "b1",
+    "not_recorded": "b0",
+}
+BAND_SHARES = {
+    "obligate": "100%",
+    "very_frequent": "80–99%",
+    "frequent": "30–79%",
+    "occasional": "5–29%",
+    "very_rare": "1–4%",
+}
+NOT_RECORDED_WORDS = "Mentioned; how often is not recorded"
+HOW_OFTEN = "How often its sources record each in people with it:"
+PEOPLE = "of people with this condition"
+
+
+def band_class(band: str) -> str:
+    return BAND_CLASSES.get(band, "ab")
+
+
+def band_name(band: str) -> str:
+    """ "Very frequent" for very_frequent: the category's label without its range."""
+    return str(CATEGORY_LABELS[band]).split(" (")[0]
+
+
+def grid_words(mention) -> str:
+    """A frequency in a grid cell: the band's share ("80–99%"; the key says it in full), or
+    the count or percentage as recorded."""
+    band = mention.frequency_band
+    if mention.frequency_kind == Mention.FrequencyKind.CATEGORY and band in BAND_SHARES:
+        return BAND_SHARES[band]
+    if band == "not_recorded":
+        return NOT_RECORDED_WORDS
+    return escape(mention.frequency_label)
+
+
+@lru_cache(maxsize=1024)
+def _card_words(kind: str, band: str, label: str) -> str:
+    css = band_class(band)
+    if kind == Mention.FrequencyKind.CATEGORY and band in BAND_SHARES:
+        words = f"in {BAND_SHARES[band]}"  # the mark and the key name the band
+    elif band == "not_recorded":
+        words = NOT_RECORDED_WORDS.lower()
+    else:  # a count or a percentage, as recorded ("3 of 7 people studied")
+        words = f"in {escape(label)}"
+    return f'<span class="{css}">{words}</span>'
+
+
+def card_words(mention) -> str:
+    """A frequency in a result card, with its mark."""
+    return _card_words(mention.frequency_kind, mention.frequency_band, mention.frequency_label)
+
+
+def legend_items() -> list[tuple[str, str]]:
+    """(css class, words) for the grid's key: each band in full, then the other marks."""
+    items = [
+        (
+            BAND_CLASSES[band],
+            f"{BAND_SHARES[band]} ({band_name(band).lower()}): in {BAND_SHARES[band]} {PEOPLE}, "
+            "according to its sources",
+        )
+        for band in BAND_SHARES
+    ]
+    items += [
+        ("b0", f"{NOT_RECORDED_WORDS} (its sources mention it without saying how often)"),
+        ("ab", "Documented absent (its sources say it is not a feature of the condition)"),
+        ("no", "Not mentioned by its sources"),
+    ]
+    return items
 
 
 @lru_cache(maxsize=SNIPPETS)
@@ -100,7 +217,9 @@ def feature_link_html(url: str, name: str, plain_name: str) -> str:
 
 @lru_cache(maxsize=1024)
 def frequency_html(band: str, label: str) -> str:
-    return f'<span class="freq freq-{escape(band)}">{escape(label)}</span>'
+    """A frequency as the source records it, with its mark (the grid's key explains them)."""
+    words = NOT_RECORDED_WORDS if band == "not_recorded" else escape(label)
+    return f'<span class="{band_class(band)}">{words}</span>'
 
 
 @register.simple_tag
@@ -143,3 +262,12 @@ def sources(mention) -> str:
     label = "Sources" if len(curated) > 1 else "Source"
     html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
     return mark_safe(html)  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def page_numbers(page) -> list[int | None]:
+    """The page links to show: the first, the last, and those around the current page; None
+    where a run of pages is left out."""
+    paginator = page.paginator
+    numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]

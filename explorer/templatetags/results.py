@@ -3,47 +3,49 @@
 A page shows 50 conditions, each explaining up to 30 ticked features; written as template markup
 these cost about 100 µs a card in template-engine lookups, so they are built here in one pass.
 Every value is escaped (explorer_tags' snippets, or `escape` below) before it is marked safe.
+A page must stay small enough for a phone (150 kB for 50 results of 10 features): a card shows,
+per ticked feature, the one mention the order counts; the condition's page lists the rest.
 """
 
-from functools import lru_cache
 from html import escape
 
 from django import template
 from django.utils.safestring import mark_safe
 
 from .explorer_tags import (
+    HOW_OFTEN,
     annotation_html,
-    capfirst_text,
-    feature_link_html,
-    frequency_html,
+    band_class,
+    card_words,
+    condition_name_html,
+    grid_words,
+    heading_name_html,
     plain_then_term_html,
     source_html,
 )
 
 register = template.Library()
 
-ABSENT_CELL = '<span class="freq freq-absent">Documented absent</span>'
-NOT_MENTIONED_CELL = '<span class="freq freq-none">Not mentioned</span>'
+ABSENT_CELL = '<td class="ab">Documented absent</td>'
+NOT_MENTIONED_CELL = '<td class="no">Not mentioned</td>'
 
 
 def _grid_cell(hit, absent) -> str:
-    """The frequency (through a more specific feature if need be), absent, or not mentioned."""
+    """The highest frequency recorded (marked when it is a more specific feature's), absent, or
+    not mentioned. The words are short; the legend says each band in full."""
     if hit is None:
         return ABSENT_CELL if absent else NOT_MENTIONED_CELL
-    shown = hit.exact or hit.via[0]
-    frequency = frequency_html(shown.frequency_band, shown.frequency_label)
-    if hit.exact:
-        return frequency
-    via = escape(shown.feature.plain_name or shown.feature.name)
-    return f'{frequency} <span class="via-note">via {via}</span>'
+    shown = hit.highest
+    via = "" if shown is hit.exact else " via"
+    return f'<td class="{band_class(shown.frequency_band)}{via}">{grid_words(shown)}</td>'
 
 
 @register.simple_tag
 def grid_row(result) -> str:
     """A result's row of the comparison grid: its name, then one cell per ticked feature."""
     condition = result.condition
-    cells = "".join(f"<td>{_grid_cell(hit, absent)}</td>" for _, hit, absent in result.cells())
-    name = f'<a href="#result-{escape(condition.slug)}">{escape(condition.name)}</a>'
+    cells = "".join(_grid_cell(hit, absent) for _, hit, absent in result.cells())
+    name = f'<a href="#result-{escape(condition.slug)}">{condition_name_html(condition)}</a>'
     return mark_safe(f'<tr><th scope="row">{name}</th>{cells}</tr>')  # noqa: S308
 
 
@@ -59,80 +61,64 @@ def _cite(mention, result) -> str:
     return f' <span class="cite">({"sources" if len(numbers) > 1 else "source"} {links})</span>'
 
 
-@lru_cache(maxsize=1024)
-def _ticked_heading(name: str, plain_name: str) -> str:
-    heading = f"<strong>{escape(capfirst_text(plain_name or name))}</strong>"
-    return heading + (f' <span class="term">({escape(name)})</span>' if plain_name else "")
-
-
 def _hit(hit, result) -> str:
-    """One ticked feature the condition's sources mention: exactly, or through more specific
-    features (the first few, and a link to the rest)."""
+    """One ticked feature the condition's sources mention: the highest frequency recorded for it
+    (the one the order counts), through which more specific feature if not its own, and how
+    many more mentions the condition's page lists."""
     ticked = hit.ticked
-    parts = ["<li>", _ticked_heading(ticked.name, ticked.plain_name)]
-    exact = hit.exact
-    if exact:
-        frequency = frequency_html(exact.frequency_band, exact.frequency_label)
-        parts.append(f": {frequency}{_cite(exact, result)}")
-    via = hit.via
-    if via:
-        also = "Also m" if exact else "M"
-        plural = "s" if hit.via_total != 1 else ""
-        parts.append(
-            f'<p class="via">{also}entioned through more specific feature{plural}:</p>'
-            '<ul class="via-list" role="list">'
-        )
-        for mention in via:
-            feature = mention.feature
-            link = feature_link_html(feature.get_absolute_url(), feature.name, feature.plain_name)
-            frequency = frequency_html(mention.frequency_band, mention.frequency_label)
-            parts.append(f"<li>{link}: {frequency}{_cite(mention, result)}</li>")
-        if hit.not_shown:
-            url = escape(result.condition.get_absolute_url())
-            parts.append(
-                f'<li><a href="{url}">and {hit.not_shown} more on the condition\'s page</a></li>'
-            )
-        parts.append("</ul>")
+    shown = hit.highest
+    parts = ["<li>", heading_name_html(ticked.name, ticked.plain_name)]
+    if shown is not hit.exact:
+        feature = shown.feature
+        parts.append(f" as {plain_then_term_html(feature.name, feature.plain_name)}")
+    parts.append(f": {card_words(shown)}{_cite(shown, result)}")
+    if more := hit.total - 1:
+        parts.append(f" <small>+{more} more</small>")
     parts.append("</li>")
     return "".join(parts)
 
 
 def _source_list(result) -> str:
-    """The sources the card's statements cite: numbered in citing order, or the one source."""
+    """The sources the card's statements cite: numbered in citing order, or the one source,
+    folded: the statements above say which of them they rest on."""
     slug = escape(result.condition.slug)
     items = "".join(
         f'<li id="src-{slug}-{c.number}">'
         f"{source_html(c.source) if c.source else annotation_html(c.evidence, c.references)}</li>"
         for c in result.sources
     )
-    if result.one_source:
-        return (
-            '<div class="result-sources"><p class="sources-title">Source of everything above</p>'
-            f'<ul class="source-list one" role="list">{items}</ul></div>'
+    if result.one_source:  # one line: nothing to fold
+        source = result.sources[0]
+        text = (
+            source_html(source.source)
+            if source.source
+            else annotation_html(source.evidence, source.references)
         )
+        return f'<p class="result-sources">Source of everything above: {text}</p>'
     return (
-        '<div class="result-sources"><p class="sources-title">Sources</p>'
-        f'<ol class="source-list">{items}</ol></div>'
+        f'<details class="result-sources"><summary>Sources ({len(result.sources)})</summary>'
+        f'<ol class="source-list">{items}</ol></details>'
     )
 
 
 @register.simple_tag
 def result_card(result, feature_count: int) -> str:
-    """One condition: how many ticked features its sources mention, its summary, each mention with
-    its frequency and sources, what its sources document as absent, and what they do not mention."""
+    """One condition: how many ticked features its sources mention, its summary, for each the
+    highest frequency its sources record, what they document as absent, what they do not
+    mention, and its sources (folded)."""
     condition = result.condition
     slug = escape(condition.slug)
     plural = "s" if feature_count != 1 else ""
     parts = [
-        f'<li class="result" id="result-{slug}"><article aria-labelledby="title-{slug}">',
-        f'<h3 id="title-{slug}"><a href="{escape(condition.get_absolute_url())}">'
-        f"{escape(condition.name)}</a></h3>",
+        f'<li class="result" id="result-{slug}"><article>',
+        f'<h3><a href="{escape(condition.get_absolute_url())}">'
+        f"{condition_name_html(condition)}</a></h3>",
         f'<p class="match-count">Its sources mention {result.matched_count} of your '
         f"{feature_count} feature{plural}.</p>",
     ]
     if condition.summary:
         parts.append(f'<p class="summary">{escape(condition.summary)}</p>')
-    parts.append('<ul class="hits" role="list">')
+    parts.append(f'<p class="how-often">{HOW_OFTEN}</p><ul class="hits">')
     parts.extend(_hit(hit, result) for hit in result.hits)
     parts.append("</ul>")
     if result.absent:
@@ -146,7 +132,7 @@ def result_card(result, feature_count: int) -> str:
         )
     if missing := result.missing:
         names = ", ".join(escape(f.plain_name or f.name) for f in missing)
-        parts.append(f'<p class="missing">Not mentioned by its sources here: {names}.</p>')
+        parts.append(f'<p class="missing">Not mentioned by its sources: {names}.</p>')
     if result.sources:
         parts.append(_source_list(result))
     parts.append("</article></li>")

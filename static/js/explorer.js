@@ -170,11 +170,17 @@
   // A "remove" chip unticks its feature straight away, so a tick made before its results arrive
   // does not bring the feature back.
   document.addEventListener("click", function (event) {
-    var chip = event.target.closest && event.target.closest("a.chip[data-feature]");
+    var chip = event.target.closest && event.target.closest("button.chip");
     if (!chip || !window.htmx) return;
     ticks += 1;
-    featureBoxes(chip.getAttribute("data-feature")).forEach(function (box) { box.checked = false; });
+    featureBoxes(chip.value).forEach(function (box) { box.checked = false; });
   }, true);
+
+  // With htmx, the picker reads the order and filters from the results' form (hx-include), so
+  // its own copies, written for a visitor without JavaScript, would be stale after a swap.
+  if (window.htmx) {
+    document.querySelectorAll("#picker .setting-copy").forEach(function (input) { input.disabled = true; });
+  }
 
   function askForSuggestions(search) {
     if (window.htmx) window.htmx.trigger(search, "search");

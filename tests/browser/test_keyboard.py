@@ -118,7 +118,7 @@ def test_browsing_and_removing_by_keyboard(site, page):
     expect(page).to_have_url(f"{site}/?feature=polyneuropathy")
     expect(page.locator("#picker-status")).to_have_text("3 conditions mention this feature.")
 
-    chip = page.get_by_role("link", name="Remove Damage to many nerves")
+    chip = page.get_by_role("button", name="Remove Damage to many nerves")
     chip.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{site}/")

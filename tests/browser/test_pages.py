@@ -90,7 +90,7 @@ def test_comparison_grid_scrolls_inside_its_own_box_on_a_phone(site, open_page):
     expect(grid_box).to_have_attribute("role", "region")
     expect(grid_box).to_have_accessible_name(
         "Comparison: how often each condition's sources record each feature. "
-        "Scroll the table sideways to see every feature."
+        "The table scrolls in its box."
     )
     grid_box.focus()
     page.keyboard.press("ArrowRight")
@@ -112,13 +112,14 @@ def test_frequency_is_drawn_with_a_shape_and_words_never_colour_alone(site, page
     page.goto(f"{site}/?{THREE}")
     poems = page.locator(".compare-grid tbody tr").first
     cells = poems.locator("td")
-    expect(cells.nth(0)).to_have_text("Not recorded")
-    expect(cells.nth(1)).to_have_text("Always (100%)")
-    expect(cells.nth(2)).to_have_text("24 of 99 people studied via enlarged liver")
+    expect(cells.nth(0)).to_have_text("Mentioned; how often is not recorded")
+    expect(cells.nth(1)).to_have_text("100%")
+    expect(cells.nth(2)).to_have_text("30–79%")  # through a more specific feature (marked †)
+    assert "via" in cells.nth(2).get_attribute("class")
 
     def mark(cell):
-        # The mark is a CSS pseudo-element: never read out, the words carry the meaning.
-        return cell.locator(".freq").evaluate(
+        # The mark is a CSS pseudo-element: the words carry the meaning.
+        return cell.evaluate(
             """freq => {
               const style = getComputedStyle(freq, "::before");
               return {content: style.content, border: style.borderTopStyle,
@@ -127,17 +128,22 @@ def test_frequency_is_drawn_with_a_shape_and_words_never_colour_alone(site, page
         )
 
     always, not_recorded = mark(cells.nth(1)), mark(cells.nth(0))
-    assert always["content"] == not_recorded["content"] == '""'  # no text of its own
-    assert (
-        not_recorded["border"] == "dashed" and not_recorded["radius"] == "50%"
-    )  # a different shape
+    assert always["content"] == '""'  # no text of its own
+    # "Mentioned, how often not recorded": a box with a question mark, never a spinner-like
+    # circle, and nothing like the plain dash of "not mentioned".
+    assert not_recorded["content"] == '"?"' and not_recorded["radius"] == "2px"
     assert always["border"] == "solid" and "100%" in always["fill"]  # filled to the top
     # The absent and not-mentioned cells say so in words too.
     cryo = page.locator(".compare-grid tbody tr", has_text="Cryoglobulinaemia")
     expect(cryo.locator("td").nth(2)).to_have_text("Documented absent")
     amyloid = page.locator(".compare-grid tbody tr", has_text="AL amyloidosis")
     expect(amyloid.locator("td").nth(1)).to_have_text("Not mentioned")
-    expect(page.locator(".legend")).to_contain_text("Key: always very frequent frequent occasional")
+    assert mark(amyloid.locator("td").nth(1))["content"] == '"–"'
+    legend = page.locator(".legend")
+    legend.locator("summary").click()
+    expect(legend).to_contain_text(
+        "80–99% (very frequent): in 80–99% of people with this condition, according to its sources"
+    )
 
 
 def test_feature_page_shows_an_uploaded_illustration_with_alt_text_and_credit(
