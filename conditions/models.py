@@ -42,11 +42,11 @@ def normalise_search_text(text: str) -> str:
 
 
 def plain_and_term(name: str, plain_name: str) -> tuple[str, str]:
-    """The one rule for naming a feature: its plain name first (capitalised), and its medical
-    term beside it when that says something else; ("Name", "") when there is no plain name."""
+    """The one rule for naming a feature: its plain name first, and its medical term beside it
+    when that says something else; (name, "") when there is no plain name."""
     if plain_name and plain_name.lower() != name.lower():
-        return plain_name[:1].upper() + plain_name[1:], name
-    return name[:1].upper() + name[1:], ""
+        return plain_name, name
+    return name, ""
 
 
 class Origin(models.TextChoices):

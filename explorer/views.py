@@ -112,9 +112,13 @@ def _browse_groups(ticked: list[FeatureSummary]) -> list[BrowseGroup]:
     return groups
 
 
+# Every parameter the explore page reads: the page cache keys on these alone.
+EXPLORE_PARAMS = ("feature", "q", "page", "order", *DIMENSIONS, "reviewed", "remove", "browse")
+
+
 @require_GET
 @vary_on_headers("HX-Request")
-@cached_by_content(limit="explore")
+@cached_by_content(params=EXPLORE_PARAMS, limit="explore")
 def explore(request: HttpRequest) -> HttpResponse:
     values = _params(request, "feature")
     query = _param(request, "q")

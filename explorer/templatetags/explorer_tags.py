@@ -82,28 +82,30 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
 SNIPPETS = 50_000
 
 
+def capfirst_text(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @lru_cache(maxsize=SNIPPETS)
 def plain_then_term_html(name: str, plain_name: str) -> str:
     """Plain language first, the medical term beside it (models.plain_and_term)."""
     plain, term = plain_and_term(name, plain_name)
-    return f'{escape(plain)} <span class="term">({escape(term)})</span>' if term else escape(plain)
+    plain = escape(capfirst_text(plain))
+    return f'{plain} <span class="term">({escape(term)})</span>' if term else plain
 
 
 @lru_cache(maxsize=SNIPPETS)
 def short_name_html(name: str, plain_name: str) -> str:
     """The plain name alone, where the medical term is already on the page (grid, chips)."""
-    return escape(plain_and_term(name, plain_name)[0])
+    return escape(capfirst_text(plain_and_term(name, plain_name)[0]))
 
 
 @lru_cache(maxsize=SNIPPETS)
 def heading_name_html(name: str, plain_name: str) -> str:
     """Plain name (bold) and medical term, as a result card names a ticked feature."""
     plain, term = plain_and_term(name, plain_name)
-    return (
-        f'<b>{escape(plain)}</b> <span class="term">({escape(term)})</span>'
-        if term
-        else (f"<b>{escape(plain)}</b>")
-    )
+    plain = f"<b>{escape(capfirst_text(plain))}</b>"
+    return f'{plain} <span class="term">({escape(term)})</span>' if term else plain
 
 
 @register.simple_tag
