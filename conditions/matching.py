@@ -27,9 +27,10 @@ from .summaries import (
 # A ticked feature: resolved from a URL (a summary), or the feature a feature page is about.
 Ticked = FeatureSummary | Feature
 
-# A results page shows, per ticked feature, the mention with the highest frequency recorded (the
-# one the order counts); the condition's page lists the rest. (A phone must carry the page.)
-SHOWN_PER_FEATURE = 1
+# Mentions kept per ticked feature: the one with the highest frequency recorded (the one the
+# order counts) and the next (the API lists both); the condition's page lists the rest. A results
+# page card shows the first only: a phone must carry the page.
+SHOWN_PER_FEATURE = 2
 EVERY = 2**31  # as `per_feature`: every covering mention (downloads list them all)
 
 

@@ -20,7 +20,13 @@ from django_htmx.http import push_url
 from conditions import content_version
 from conditions.condition_page import condition_page
 from conditions.index import DIMENSIONS, NO_FILTERS, Filters
-from conditions.matching import explain, parse_filters, parse_order, ranked, resolve_features
+from conditions.matching import (
+    explain,
+    parse_filters,
+    parse_order,
+    ranked,
+    resolve_features,
+)
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure
 from conditions.ordering import Order, describe
 from conditions.ordering import details as ordering_details

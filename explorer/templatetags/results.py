@@ -71,10 +71,7 @@ def _hit(hit, result) -> str:
     if shown is not hit.exact:
         feature = shown.feature
         parts.append(f" as {plain_then_term_html(feature.name, feature.plain_name)}")
-    parts.append(f": {card_words(shown)}{_cite(shown, result)}")
-    if more := hit.total - 1:
-        parts.append(f" <small>+{more} more</small>")
-    parts.append("</li>")
+    parts.append(f": {card_words(shown)}{_cite(shown, result)}</li>")
     return "".join(parts)
 
 
@@ -110,7 +107,7 @@ def result_card(result, feature_count: int) -> str:
     slug = escape(condition.slug)
     plural = "s" if feature_count != 1 else ""
     parts = [
-        f'<li class="result" id="result-{slug}"><article>',
+        f'<li class="result" id="result-{slug}">',
         f'<h3><a href="{escape(condition.get_absolute_url())}">'
         f"{condition_name_html(condition)}</a></h3>",
         f'<p class="match-count">Its sources mention {result.matched_count} of your '
@@ -121,6 +118,13 @@ def result_card(result, feature_count: int) -> str:
     parts.append(f'<p class="how-often">{HOW_OFTEN}</p><ul class="hits">')
     parts.extend(_hit(hit, result) for hit in result.hits)
     parts.append("</ul>")
+    if more := sum(hit.total - 1 for hit in result.hits):
+        # Said once per card rather than per feature: a phone must carry fifty cards.
+        url = escape(condition.get_absolute_url())
+        plural = "s" if more != 1 else ""
+        parts.append(
+            f'<p class="more"><a href="{url}">{more} more mention{plural} on its page</a></p>'
+        )
     if result.absent:
         absent = "".join(
             f"<li>{plain_then_term_html(m.feature.name, m.feature.plain_name)}{_cite(m, result)}</li>"
@@ -135,5 +139,5 @@ def result_card(result, feature_count: int) -> str:
         parts.append(f'<p class="missing">Not mentioned by its sources: {names}.</p>')
     if result.sources:
         parts.append(_source_list(result))
-    parts.append("</article></li>")
+    parts.append("</li>")
     return mark_safe("".join(parts))  # noqa: S308 (every value escaped)

@@ -58,7 +58,7 @@ def assert_poems_first_with_three_features_explained(page):
     expect(hits.nth(2)).to_contain_text(
         "(Organomegaly) as Enlarged spleen (Splenomegaly): in 30–79% (source"
     )
-    expect(hits.nth(2)).to_contain_text("+1 more")
+    expect(first.locator(".more")).to_have_text("1 more mention on its page")
     expect(page.locator(".compare-grid tbody tr").first.locator("td.via")).to_have_text("30–79%")
 
 

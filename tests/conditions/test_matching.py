@@ -76,8 +76,7 @@ def test_two_specific_mentions_count_once_for_their_ancestor(ontology):
 
     assert rank_conditions([organomegaly.pk]) == [(condition.pk, 1)]
     [result] = explain([condition.pk], [organomegaly])
-    assert result.hits[0].total == 2
-    assert [m.feature.name for m in result.hits[0].via] == ["Hepatomegaly"]  # first by name
+    assert [m.feature.name for m in result.hits[0].via] == ["Hepatomegaly", "Splenomegaly"]
 
 
 def test_resolve_accepts_slugs_hpo_ids_and_aliases_and_names_unknowns(ontology):
@@ -114,9 +113,9 @@ def test_a_broad_feature_shows_a_few_specific_mentions_and_counts_the_rest(ontol
     assert hit.total == hit.via_total == 7
     # The highest frequency recorded first (what the order counts), then by name; the
     # condition page lists the rest.
-    assert [m.feature.name for m in hit.mentions] == ["Zz"]
+    assert [m.feature.name for m in hit.mentions] == ["Zz", "Adrenomegaly"]
     assert hit.highest.frequency_band == "occasional"
-    assert hit.not_shown == 6
+    assert hit.not_shown == 5
 
 
 def test_resolving_follows_edits(ontology):
