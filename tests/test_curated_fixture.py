@@ -103,3 +103,10 @@ def test_misleading_lay_words_no_longer_lead_to_specialist_features(curated):
     assert "pathologic-fracture" not in [m.feature.slug for m in search_features("broken bone")]
     assert "hypercoagulability" not in [m.feature.slug for m in search_features("thick blood")[:1]]
     assert search_features("thick blood")[0].feature.slug == "blood-hyperviscosity"
+
+
+def test_every_relation_between_curated_conditions_names_its_source(curated):
+    from conditions.models import ConditionLink
+
+    assert ConditionLink.objects.count() >= 25
+    assert not ConditionLink.objects.filter(source=None).exists()
