@@ -74,6 +74,14 @@ def _filter_params(order: str, filters: Filters) -> list[tuple[str, str]]:
     return params
 
 
+def results_per_page(feature_count: int) -> int:
+    """Fewer results a page as more features are ticked: each result explains every ticked
+    feature, so a page's weight and rendering time grow with both (EXPLORER_PAGE_LINES
+    result-and-feature pairs a page at most, and never fewer than ten results)."""
+    size = settings.EXPLORER_PAGE_SIZE
+    return min(size, max(settings.EXPLORER_PAGE_LINES // max(feature_count, 1), 10))
+
+
 class BrowseFeature(NamedTuple):
     slug: str
     name: str
@@ -158,7 +166,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     order = parse_order(_param(request, "order"))
     filters = parse_filters(lambda name: _params(request, name))
     ranking = ranked(features, order, filters)
-    paginator, page = _page(request, ranking, settings.EXPLORER_PAGE_SIZE)
+    paginator, page = _page(request, ranking, results_per_page(len(features)))
     results = explain([condition_id for condition_id, _ in page.object_list], features)
     complete = ranking.complete_count(len(features))
     selected_query = [("feature", f.slug) for f in features]
