@@ -119,9 +119,10 @@ def pages() -> list[tuple[str, str, dict | None]]:
 
 
 def measure(client: Client, url: str, post: str | None, runs: int) -> dict:
-    data = posted_form(client, url) if post else None
     times, queries, status = [], 0, 0
     for i in range(runs + 1):
+        # A save needs the page's current version (optimistic locking): fetch it untimed.
+        data = posted_form(client, url) if post else None
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.post(url, data) if data is not None else client.get(url)

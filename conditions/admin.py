@@ -571,7 +571,7 @@ class ConditionAdmin(HistoryAdmin):
             {"fields": ["summary", "summary_reading_level", "description", "aliases"]},
         ),
         ("Provenance", {"fields": ["origin"], "classes": ["collapse"]}),
-        (None, {"fields": ["change_reason"]}),
+        (None, {"fields": ["change_reason", "seen_version"]}),
     ]
     object_history_template = "admin/conditions/condition/object_history.html"
     readonly_fields = ["summary_reading_level"]
@@ -826,7 +826,7 @@ class FeatureAdmin(HistoryAdmin):
             "Publishing and provenance",
             {"fields": ["is_published", "is_phenotype", "origin", "definition"]},
         ),
-        (None, {"fields": ["change_reason"]}),
+        (None, {"fields": ["change_reason", "seen_version"]}),
     ]
 
     readonly_fields = ["description_reading_level"]

@@ -8,7 +8,21 @@ def posted_form(client, url: str) -> dict:
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     data = {}
-    forms = [response.context["adminform"].form]
+    admin_form = response.context["adminform"]
+    # The main form's fields as the page renders them (a field left out of the fieldsets is
+    # not posted by a browser either), then every field of the inline rows.
+    shown = {
+        field.field.name
+        for fieldset in admin_form
+        for line in fieldset
+        for field in line
+        if not field.is_readonly
+    }
+    for name in shown:
+        value = admin_form.form[name].value()
+        if value is not None and not isinstance(admin_form.form.fields[name], FileField):
+            data[admin_form.form.add_prefix(name)] = value
+    forms = []
     for inline in response.context.get("inline_admin_formsets", []):
         management = inline.formset.management_form
         for name in management.fields:
