@@ -333,6 +333,8 @@ class _Importer:
         self.sync.save_reviews()
         self.report.changed = self.sync.changed or self.graph_changed or stored != release
         self.report.staff_kept, self.report.reviews = self.sync.kept, self.sync.reviews
+        if self.sync.withheld:
+            self.notes["row staff deleted, not made again"] = self.sync.withheld
         return self.report
 
     # Ontology ---------------------------------------------------------------------------------
@@ -767,7 +769,8 @@ class _Importer:
                 ("condition", "scheme", "code"),
                 lambda db_id, values: (xrefs[db_id], *values),
             )
-        return {db_id: xrefs[db_id] for db_id in names}
+        # Conditions staff deleted are not made again, nor are their lines imported.
+        return {db_id: xrefs[db_id] for db_id in names if db_id in xrefs}
 
     def _mentions(
         self, candidates: list[tuple[str, int, MentionValues]], condition_ids: dict[str, int]
@@ -776,6 +779,9 @@ class _Importer:
         tally, notes = self.report.tallies["mentions"], self.notes
         chosen: dict[tuple[int, int], MentionValues] = {}
         for db_id, feature, values in candidates:
+            if db_id not in condition_ids:
+                notes["line of a condition staff deleted (not imported)"] += 1
+                continue
             key = (condition_ids[db_id], feature)
             kept = chosen.get(key)
             if kept is None:

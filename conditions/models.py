@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -83,8 +85,14 @@ class StaffOwned(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        if self.origin != Origin.HPO:
+            return
+        # Back again (a restored deletion): no longer a row staff deleted.
+        StaffEdit.objects.filter(
+            model=self._meta.label_lower, object_id=self.pk, field=StaffEdit.DELETED
+        ).delete()
         loaded = self.__dict__.pop("_loaded", None)
-        if loaded is None or self.origin != Origin.HPO:
+        if loaded is None:
             return
         edits = []
         for group, fields in self.OWNED_GROUPS.items():
@@ -103,18 +111,41 @@ class StaffOwned(models.Model):
                 )
         StaffEdit.objects.bulk_create(edits, ignore_conflicts=True)
 
+    def import_keys(self) -> list:
+        """What the HPO import knows this row by (see hpo_import), to remember a deletion."""
+        return []
+
     @classmethod
     def group_text(cls, group: str, values: tuple) -> str:
         """A field group's values as staff read them (in the review list and the import summary)."""
         return " / ".join("" if v is None else str(v) for v in values)
 
 
+@receiver(pre_delete, dispatch_uid="remember-staff-deletion")
+def remember_staff_deletion(sender, instance, **kwargs):
+    """Staff deleted an imported row (the import deletes with raw SQL, never through here):
+    remember what the import knows it by, so a re-import does not make it again."""
+    if not isinstance(instance, StaffOwned) or instance.__dict__.get("origin") != Origin.HPO:
+        return
+    keys = instance.import_keys()
+    if keys:
+        StaffEdit.objects.update_or_create(
+            model=instance._meta.label_lower,
+            object_id=instance.pk,
+            field=StaffEdit.DELETED,
+            defaults={"imported": str(instance)[:500], "deleted_keys": keys},
+        )
+
+
 class StaffEdit(models.Model):
     """Staff changed this field group of an imported row: the import leaves it as staff made it.
 
     `imported` is what the import had written before staff changed it. When a later release
-    offers something else than staff's value, the import notes it here for review.
+    offers something else than staff's value, the import notes it here for review. Field
+    "deleted": staff deleted the row; the import does not make it again.
     """
+
+    DELETED = "deleted"
 
     model = models.CharField(max_length=40, help_text="e.g. conditions.mention")
     object_id = models.BigIntegerField()
@@ -125,6 +156,8 @@ class StaffEdit(models.Model):
     )
     release = models.CharField("release", max_length=40, blank=True)
     needs_review = models.BooleanField(default=False)
+    # For field "deleted": the keys the import knows the deleted row by, so it is not made again.
+    deleted_keys = models.JSONField(null=True, blank=True, editable=False)
     edited_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -386,6 +419,12 @@ class Synonym(StaffOwned):
 
     natural_key.dependencies = ["conditions.feature"]
 
+    def import_keys(self) -> list:
+        edit = StaffEdit.objects.filter(
+            model=self._meta.label_lower, object_id=self.pk, field="text"
+        ).first()
+        return [[self.feature_id, edit.imported if edit else self.text]]
+
     def save(self, *args, **kwargs):
         self.search_text = normalise_search_text(self.text)
         super().save(*args, **kwargs)
@@ -495,6 +534,9 @@ class Condition(StaffOwned):
 
     def get_absolute_url(self) -> str:
         return slug_url("explorer:condition", self.slug)
+
+    def import_keys(self) -> list:
+        return [f"{scheme}:{code}" for scheme, code in self.xrefs.values_list("scheme", "code")]
 
     @property
     def is_published(self) -> bool:
@@ -778,6 +820,9 @@ class Mention(StaffOwned):
         return (self.condition.slug, self.feature.slug)
 
     natural_key.dependencies = ["conditions.condition", "conditions.feature"]
+
+    def import_keys(self) -> list:
+        return [[self.condition_id, self.feature_id]]
 
     @property
     def frequency_label(self) -> str:

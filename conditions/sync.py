@@ -10,7 +10,8 @@ the difference in bulk, with a history entry per row written). The ownership rul
   models.StaffOwned): those keep staff's value, and when the release offers something else the
   group is listed for review (in the import's summary and in the admin);
 - an imported row the release no longer has is removed, unless staff changed any of it: then it
-  stays and is listed for review.
+  stays and is listed for review;
+- an imported row staff deleted is not made again (a StaffEdit "deleted" keeps its keys).
 """
 
 from __future__ import annotations
@@ -78,8 +79,15 @@ class Sync:
         self.reason = f"HPO import {release}"
         self.when = when  # database-ready datetime for history entries
         self.edits: dict[tuple[str, int], dict[str, StaffEdit]] = {}
+        # Keys of imported rows staff deleted, per model: never made again.
+        self.deleted: dict[str, set[Hashable]] = {}
         for edit in StaffEdit.objects.all():
+            if edit.field == StaffEdit.DELETED:
+                keys = {tuple(k) if isinstance(k, list) else k for k in edit.deleted_keys or ()}
+                self.deleted.setdefault(edit.model, set()).update(keys)
+                continue
             self.edits.setdefault((edit.model, edit.object_id), {})[edit.field] = edit
+        self.withheld = 0  # rows the release has that staff deleted
         self.reviews: list[Review] = []
         self.kept = 0  # staff-owned groups kept against a different release value
         self.changed = False
@@ -110,6 +118,7 @@ class Sync:
         plan = Plan(model, tuple(fields))
         label = model._meta.label_lower
         edits = {pk: e for (m, pk), e in self.edits.items() if m == label}
+        deleted = self.deleted.get(label, set())
         groups = [
             (name, [fields.index(f) for f in group])
             for name, group in getattr(model, "OWNED_GROUPS", {}).items()
@@ -117,6 +126,9 @@ class Sync:
         ]
         for key, new in wanted.items():
             row = stored.get(key)
+            if row is None and key in deleted:
+                self.withheld += 1
+                continue
             if row is None:
                 plan.created.append((key, finish(key, new, None) if finish else new))
                 continue

@@ -200,3 +200,37 @@ def test_the_admin_lists_what_to_review_and_staff_can_mark_it_reviewed(admin_cli
     StaffEdit.objects.filter(field="name").delete()
     run()
     assert Feature.objects.get(hpo_id="HP:0000979").name == "Purpura"
+
+
+def test_rows_staff_deleted_are_not_made_again(tmp_path):
+    run()
+    mention("ORPHA:100", "HP:0007328").delete()
+    Synonym.objects.get(text="Purpuric lesions").delete()
+    Condition.objects.get(name="Test syndrome D").delete()  # and its mention with it
+    assert StaffEdit.objects.filter(field="deleted").count() == 4
+
+    output = run()
+
+    assert not Mention.objects.filter(
+        condition__name="Test syndrome A", feature__hpo_id="HP:0007328"
+    ).exists()
+    assert not Synonym.objects.filter(text="Purpuric lesions").exists()
+    assert not Condition.objects.filter(name="Test syndrome D").exists()
+    assert "row staff deleted, not made again" in output
+    assert "line of a condition staff deleted (not imported)" in output
+
+    # Deleting the "deleted" record gives the row back to the import.
+    StaffEdit.objects.filter(field="deleted", model="conditions.synonym").delete()
+    run()
+    assert Synonym.objects.filter(text="Purpuric lesions").exists()
+
+
+def test_a_deleted_row_saved_again_is_no_longer_remembered_as_deleted():
+    run()
+    row = mention("ORPHA:100", "HP:0007328")
+    pk = row.pk
+    row.delete()
+    assert StaffEdit.objects.filter(object_id=pk, field="deleted").exists()
+    row.pk = pk
+    row.save()  # as restoring a deletion does
+    assert not StaffEdit.objects.filter(object_id=pk, field="deleted").exists()
