@@ -10,6 +10,7 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,20 +122,24 @@ class PerVersion[T]:
         older = snapshots.latest(self._shared)
         return older if older is not None else (version, self._obtain(version))
 
-    def _obtain(self, version: str) -> T:
+    def _obtain(self, version: str) -> T | None:
         """The object for `version`: stored, or built here (once for all processes: whoever
-        claims the build builds it, the others wait for it)."""
+        claims the build builds it, the others wait for it). In a background refresh, None if
+        the content moved on while waiting (the refresh then asks for the newer version)."""
         if not self._shared:
             return self._build(version)
         from . import snapshots
 
-        found = snapshots.load(self._shared, version)
-        if found is not None:
-            return found
-        if not snapshots.claim(self._shared, version):
-            found = snapshots.wait_for(self._shared, version, settings.INDEX_BUILD_WAIT_SECONDS)
+        deadline = time.monotonic() + settings.INDEX_BUILD_WAIT_SECONDS
+        while True:
+            found = snapshots.load(self._shared, version)
             if found is not None:
                 return found
+            if snapshots.claim(self._shared, version) or time.monotonic() > deadline:
+                break  # build it here (past the deadline: whoever claimed it is stuck)
+            if threading.current_thread() is self._refresher and current() != version:
+                return None
+            time.sleep(snapshots.POLL_SECONDS)
         if settings.INDEX_BUILD_IN_SUBPROCESS and threading.current_thread() is self._refresher:
             # A child process builds it: this worker's memory stays flat, and its own requests
             # do not share one interpreter lock with seconds of building.
@@ -167,7 +172,8 @@ class PerVersion[T]:
     def _refresh(self) -> None:
         try:
             while (version := current()) != self._built[0]:
-                self._built = (version, self._obtain(version))
+                if (found := self._obtain(version)) is not None:
+                    self._built = (version, found)
         except Exception:
             logger.exception(
                 "The %s index was not refreshed; the previous one serves", self._shared

@@ -16,7 +16,6 @@ import os
 import pickle
 import struct
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -160,15 +159,19 @@ def stored(name: str) -> bool:
 
 
 def claim(name: str, version: str) -> bool:
-    """True if this process is to build the index for `version` (nobody has, or the one who
-    claimed it gave up); False if it is built or being built elsewhere."""
+    """True if this process is to build the index for `version`: nobody has, nobody is building
+    this index for any version (a burst of edits must not start a build in every worker: the
+    one building now picks up the latest version when done), or whoever claimed it gave up."""
     now = timezone.now()
+    abandoned = now - timedelta(seconds=CLAIM_SECONDS)
+    building = IndexSnapshot.objects.filter(name=name, data__isnull=True, claimed_at__gte=abandoned)
+    if building.exclude(version=_key(version)).exists():
+        return False
     try:
         with transaction.atomic():
             IndexSnapshot.objects.create(name=name, version=_key(version), claimed_at=now)
         return True
     except IntegrityError:
-        abandoned = now - timedelta(seconds=CLAIM_SECONDS)
         return bool(
             IndexSnapshot.objects.filter(
                 name=name, version=_key(version), data__isnull=True, claimed_at__lt=abandoned
@@ -185,17 +188,3 @@ def save(name: str, version: str, obj: Any) -> None:
     )
     stale = IndexSnapshot.objects.filter(name=name).values_list("pk", flat=True)[KEEP:]
     IndexSnapshot.objects.filter(pk__in=list(stale)).delete()
-
-
-def wait_for(name: str, version: str, seconds: float) -> Any | None:
-    """The index another process is building for `version`, once stored; None if it is not
-    there within `seconds` (or the content moved on meanwhile, which the caller checks)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = load(name, version)
-        if found is not None:
-            return found
-        if not IndexSnapshot.objects.filter(name=name, version=_key(version)).exists():
-            return None  # the claim is gone (a newer version's cleanup): build it here
-        time.sleep(POLL_SECONDS)
-    return None

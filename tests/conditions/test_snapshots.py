@@ -140,3 +140,12 @@ def test_the_build_command_stores_every_shared_index_for_the_current_version():
     stored = IndexSnapshot.objects.filter(version=snapshots._key(version), data__isnull=False)
     assert set(stored.values_list("name", flat=True)) == {"match", "search"}
     assert "purpura" in snapshots.load("match", version).tickable
+
+
+@pytest.mark.django_db
+def test_while_one_version_builds_no_other_build_of_that_index_starts():
+    assert snapshots.claim("test", "7-x")
+    assert not snapshots.claim("test", "8-y")  # a burst of edits: one build at a time
+    snapshots.save("test", "7-x", {"built": 7})
+    assert snapshots.claim("test", "8-y")
+    assert snapshots.claim("other", "9-z")  # another index builds beside it
