@@ -23,14 +23,17 @@ from ninja.errors import HttpError, ValidationError
 from pydantic import BaseModel, Field
 
 from conditions.condition_page import condition_page
+from conditions.index import DIMENSIONS
 from conditions.matching import ConditionResult, FeatureHit, explain, ranked, resolve_features
 from conditions.models import Condition, Feature
+from conditions.ordering import describe
 from conditions.search import search_conditions, search_features
 
-from .provenance import NOT_A_DIAGNOSIS, ORDER, hpo_version, licence_notice
+from .provenance import NOT_A_DIAGNOSIS, hpo_version, licence_notice
 from .ratelimit import over_limit
 from .response_cache import cached_by_content
 from .selection import clean, select
+from .views import results_per_page
 
 SEARCH_LIMIT = 20
 CONDITION_PAGE_SIZE = 100
@@ -168,8 +171,20 @@ class ResultOut(BaseModel):
     not_mentioned: list[FeatureRef]
 
 
+class FiltersOut(BaseModel):
+    reviewed: bool
+    source: list[str]
+    onset: list[str]
+    inheritance: list[str]
+
+
 class ExploreOut(Notice):
-    order: str
+    order: str = Field(description="How the results are ordered; not a likelihood.")
+    filters: FiltersOut = Field(description="The filters applied.")
+    facets: dict[str, dict[str, int]] = Field(
+        description="Per filter and option, how many results it would give (the other filters "
+        "applied)."
+    )
     features: list[FeatureRef]
     unknown: list[str] = Field(description="Values that name no feature we hold.")
     total: int = Field(description="Conditions whose sources mention at least one.")
@@ -182,6 +197,10 @@ class ExploreOut(Notice):
     phenopacket: str = Field(description="The selection as a GA4GH phenopacket (v2).")
 
 
+def _options(dimension: str) -> str:
+    return ", ".join(DIMENSIONS[dimension])
+
+
 class ExploreQuery(Schema):
     feature: list[str] = Field(
         default_factory=list,
@@ -190,6 +209,28 @@ class ExploreQuery(Schema):
         max_length=settings.EXPLORER_MAX_FEATURES,
     )
     page: int = Field(default=1, description="Out-of-range pages give the nearest one.")
+    order: str = Field(
+        default="",
+        description='"name": features mentioned, then name. Anything else: the default, '
+        "features mentioned, then how often sources record them, then name.",
+    )
+    reviewed: str = Field(default="", description='"1": only conditions our editors reviewed.')
+    source: list[str] = Field(
+        default_factory=list,
+        description=f"Keep conditions from these sources: {_options('source')}.",
+    )
+    onset: list[str] = Field(
+        default_factory=list, description=f"Keep conditions with this onset: {_options('onset')}."
+    )
+    inheritance: list[str] = Field(
+        default_factory=list,
+        description=f"Keep conditions with this inheritance: {_options('inheritance')}.",
+    )
+
+    def values(self, name: str) -> list[str]:
+        """As QueryDict.getlist, for `select`: the page and the API read one question."""
+        value = getattr(self, name, [])
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -433,7 +474,7 @@ def condition(request: HttpRequest, slug: str):
 )
 @shared
 def explore(request: HttpRequest, query: Query[ExploreQuery]):
-    """The results page as data: the same order, paging and explanations.
+    """The results page as data: the same order, filters, paging and explanations.
 
     Each result lists, per ticked feature, the mentions that cover it (its own, or a more
     specific feature's), the frequency exactly as each source records it, and the sources;
@@ -441,25 +482,32 @@ def explore(request: HttpRequest, query: Query[ExploreQuery]):
     """
     if retry_after := over_limit(request, "explore"):
         raise RateLimited(retry_after)
-    selection = select(query.feature)
+    selection = select(query.values)
     if selection.error:
         raise HttpError(400, selection.error)
     features = selection.features
-    ranking = ranked(features)
-    paginator = Paginator(ranking, settings.EXPLORER_PAGE_SIZE)
+    ranking = ranked(features, selection.order, selection.filters)
+    page_size = results_per_page(len(features))  # as the page: fewer as more are ticked
+    paginator = Paginator(ranking, page_size)
     page = paginator.page(min(max(query.page, 1), paginator.num_pages))
     results = explain([condition_id for condition_id, _ in page.object_list], features)
-    pairs = [("feature", f.slug) for f in features]
+    pairs = selection.params()
+    facets = ranking.facets
     return {
         **_notice(),
-        "order": ORDER,
+        "order": describe(selection.order),
+        "filters": {
+            "reviewed": selection.filters.reviewed,
+            **{d: sorted(getattr(selection.filters, d)) for d in DIMENSIONS},
+        },
+        "facets": facets.options if facets else {},
         "features": [_feature(request, f) for f in features],
         "unknown": selection.unknown,
         "total": paginator.count,
         "complete_count": ranking.complete_count(len(features)) if features else 0,
         "page": page.number,
         "pages": paginator.num_pages,
-        "page_size": settings.EXPLORER_PAGE_SIZE,
+        "page_size": page_size,
         "results": [_result(request, r) for r in results],
         "csv": _with_query(request, "explorer:results_csv", pairs),
         "phenopacket": _with_query(request, "explorer:phenopacket_export", pairs),

@@ -174,14 +174,15 @@ def _plain_error(message: str, status: int = 400) -> HttpResponse:
 @require_GET
 @rate_limited("download")
 def results_csv(request: HttpRequest) -> HttpResponse:
-    """Every result of the query (up to EXPLORER_DOWNLOAD_MAX_CONDITIONS conditions, in the
-    page's order); a last line says so when there were more."""
-    selection = select(request.GET.getlist("feature"))
+    """Every result of the query, with its order and filters (up to
+    EXPLORER_DOWNLOAD_MAX_CONDITIONS conditions, in the page's order); a closing line says so
+    when there were more."""
+    selection = select(request.GET.getlist)
     if selection.error:
         return _plain_error(selection.error)
     if not selection.features:
         return _plain_error("Tick at least one feature: add feature=<slug or HPO id> to the URL.")
-    ranking = ranked(selection.features)
+    ranking = ranked(selection.features, selection.order, selection.filters)
     bound = settings.EXPLORER_DOWNLOAD_MAX_CONDITIONS
     ids = [condition_id for condition_id, _ in ranking[:bound]]
     footer = ""

@@ -147,7 +147,7 @@ def read_phenopacket(text: str) -> Opened:
 
 @require_GET
 def phenopacket_export(request: HttpRequest) -> HttpResponse:
-    selection = select(request.GET.getlist("feature"))
+    selection = select(request.GET.getlist)
     if selection.error:
         return JsonResponse({"error": selection.error}, status=400)
     if not selection.features:

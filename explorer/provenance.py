@@ -11,10 +11,6 @@ NOT_A_DIAGNOSIS = (
     "with what each source records; the order is not a likelihood. If you are worried about your "
     "health, talk to a doctor, nurse or pharmacist; in an emergency, call your local emergency number."
 )
-ORDER = (
-    "Conditions whose sources mention more of the ticked features come first, then by name. "
-    "This order is not a likelihood."
-)
 
 
 def hpo_version() -> str:

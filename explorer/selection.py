@@ -1,13 +1,16 @@
-"""The ticked features of a query string (`feature=` slugs or HPO ids), as every output reads them:
-the results page, the API, the CSV download and the phenopacket export."""
+"""The question a query string asks (`feature=` slugs or HPO ids, with the order and filters), as
+every output reads it: the results page, the API, the CSV download and the phenopacket export."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from conditions.matching import resolve_features
+from conditions.index import DIMENSIONS, NO_FILTERS, Filters
+from conditions.matching import parse_filters, parse_order, resolve_features
+from conditions.ordering import Order
 from conditions.summaries import FeatureSummary
 
 MAX_VALUE_LENGTH = 200
@@ -18,11 +21,30 @@ def clean(value: str) -> str:
     return "".join(ch for ch in value if ch >= " " or ch in "\t")[:MAX_VALUE_LENGTH].strip()
 
 
+def settings_params(order: str, filters: Filters) -> list[tuple[str, str]]:
+    """The order and filters as URL parameters, in a fixed order (one cache entry per query)."""
+    params = [("order", order)] if order else []
+    if filters.reviewed:
+        params.append(("reviewed", "1"))
+    for dimension, options in DIMENSIONS.items():
+        chosen = getattr(filters, dimension)
+        params.extend((dimension, code) for code in options if code in chosen)
+    return params
+
+
 @dataclass(frozen=True)
 class Selection:
     features: list[FeatureSummary]
     unknown: list[str]
     error: str = ""  # set when the query asks for more than the explorer compares
+    order: str = Order.FREQUENCY
+    filters: Filters = field(default=NO_FILTERS)
+
+    def params(self) -> list[tuple[str, str]]:
+        """The same question as URL parameters, for links to its other forms."""
+        return [("feature", f.slug) for f in self.features] + settings_params(
+            self.order, self.filters
+        )
 
 
 def too_many_message(count: int) -> str:
@@ -32,9 +54,15 @@ def too_many_message(count: int) -> str:
     )
 
 
-def select(values: list[str]) -> Selection:
-    values = [clean(v) for v in values]
-    if len(values) > settings.EXPLORER_MAX_FEATURES:
-        return Selection([], [], too_many_message(len(values)))
-    resolved = resolve_features(values)
-    return Selection(resolved.features, resolved.unknown)
+def select(get: Callable[[str], list[str]]) -> Selection:
+    """The question from URL values; `get(name)` lists a parameter's values (QueryDict.getlist)."""
+
+    def values(name: str) -> list[str]:
+        return [clean(v) for v in get(name)]
+
+    features = values("feature")
+    if len(features) > settings.EXPLORER_MAX_FEATURES:
+        return Selection([], [], too_many_message(len(features)))
+    resolved = resolve_features(features)
+    order = parse_order((values("order") or [""])[0])
+    return Selection(resolved.features, resolved.unknown, "", order, parse_filters(values))

@@ -19,7 +19,7 @@ from django_htmx.http import push_url
 
 from conditions import content_version
 from conditions.condition_page import condition_page
-from conditions.index import DIMENSIONS, NO_FILTERS, Filters
+from conditions.index import DIMENSIONS, NO_FILTERS
 from conditions.matching import (
     explain,
     parse_filters,
@@ -37,7 +37,7 @@ from conditions.summaries import FeatureSummary
 from .filters import filter_groups, ticked_counts
 from .response_cache import cached_by_content
 from .selection import clean as _clean
-from .selection import too_many_message
+from .selection import settings_params, too_many_message
 from .templatetags.explorer_tags import legend_items
 
 EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
@@ -61,17 +61,6 @@ def _page(request: HttpRequest, items, per_page: int):
     """The requested page: a bad value shows page 1, one past the end the last page."""
     paginator = Paginator(items, per_page)
     return paginator, paginator.get_page(_param(request, "page"))
-
-
-def _filter_params(order: str, filters: Filters) -> list[tuple[str, str]]:
-    """The order and filters as URL parameters, in a fixed order (one cache entry per query)."""
-    params = [("order", order)] if order else []
-    if filters.reviewed:
-        params.append(("reviewed", "1"))
-    for dimension, options in DIMENSIONS.items():
-        chosen = getattr(filters, dimension)
-        params.extend((dimension, code) for code in options if code in chosen)
-    return params
 
 
 def results_per_page(feature_count: int) -> int:
@@ -170,7 +159,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     results = explain([condition_id for condition_id, _ in page.object_list], features)
     complete = ranking.complete_count(len(features))
     selected_query = [("feature", f.slug) for f in features]
-    settings_query = _filter_params(order, filters)
+    settings_query = settings_params(order, filters)
     context = {
         "features": features,
         "urgent": urgent_advice_for(f.pk for f in features),
@@ -193,11 +182,11 @@ def explore(request: HttpRequest) -> HttpResponse:
         "order_rule": describe(order),
         "order_detail": ordering_details(),
         "order_query": {
-            "default": urlencode(selected_query + _filter_params(Order.FREQUENCY, filters)),
-            "name": urlencode(selected_query + _filter_params(Order.NAME, filters)),
+            "default": urlencode(selected_query + settings_params(Order.FREQUENCY, filters)),
+            "name": urlencode(selected_query + settings_params(Order.NAME, filters)),
         },
         "filters": filters,
-        "unfiltered_query": urlencode(selected_query + _filter_params(order, NO_FILTERS)),
+        "unfiltered_query": urlencode(selected_query + settings_params(order, NO_FILTERS)),
         "facets": ranking.facets,
         "filter_groups": filter_groups(ranking.facets, filters),
         "settings_query": settings_query,

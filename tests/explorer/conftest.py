@@ -40,9 +40,21 @@ def open_data(settings):
         denominator=50,
         sources=[source],
     )
+    poems.onset = "adult"
+    poems.save()
     for n in range(5):
-        other = ConditionFactory(name=f"Condition {n}", slug=f"condition-{n}")
-        MentionFactory(condition=other, feature=purpura if n % 2 else liver)
+        other = ConditionFactory(
+            name=f"Condition {n}",
+            slug=f"condition-{n}",
+            onset="childhood" if n % 2 else "adult",
+            inheritance="autosomal_recessive" if n < 2 else "",
+        )
+        MentionFactory(
+            condition=other,
+            feature=purpura if n % 2 else liver,
+            frequency_kind="category",
+            frequency_category=["obligate", "occasional", "frequent", "very_rare", "obligate"][n],
+        )
     absent = ConditionFactory(name="Absent case", slug="absent-case")
     MentionFactory(condition=absent, feature=purpura, is_absent=True)
     MentionFactory(condition=absent, feature=spleen)

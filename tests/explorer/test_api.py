@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from openapi_spec_validator import validate
 
 from conditions.models import Feature
@@ -22,9 +23,15 @@ def assert_notice(body):
     assert "not for diagnosis" in body["note"] and "not a likelihood" in body["note"]
 
 
+def page_context(client, url):
+    """The results page's template context (cache cleared first, so the page renders)."""
+    cache.clear()
+    return client.get(url).context
+
+
 def page_answer(client, url):
-    """What the results page shows, from its template context (the page renders, uncached)."""
-    context = client.get(url).context
+    """What the results page shows, from its template context."""
+    context = page_context(client, url)
     return {
         "total": context["total"],
         "complete": context["complete_count"],
@@ -32,6 +39,7 @@ def page_answer(client, url):
         "pages": context["paginator"].num_pages,
         "features": [f.slug for f in context["features"]],
         "unknown": context["unknown"],
+        "facets": context["facets"].options if context["facets"] else {},
         "results": [
             (
                 r.condition.slug,
@@ -55,6 +63,7 @@ def api_answer(body):
         "pages": body["pages"],
         "features": [f["slug"] for f in body["features"]],
         "unknown": body["unknown"],
+        "facets": body["facets"],
         "results": [
             (
                 r["condition"]["slug"],
@@ -81,6 +90,10 @@ def api_answer(body):
         "feature=HP:0000979&feature=splenomegaly&feature=nothing-like-this",
         "feature=organomegaly&page=99",
         "feature=purpura",
+        "feature=purpura&feature=organomegaly&order=name",
+        "feature=purpura&feature=organomegaly&onset=adult",
+        "feature=purpura&feature=organomegaly&onset=childhood&onset=adult&inheritance=autosomal_recessive",
+        "feature=purpura&feature=organomegaly&order=nonsense&source=nowhere",
         "",
     ],
 )
@@ -90,11 +103,11 @@ def test_explore_answers_equal_the_results_page(client, open_data, query):
     assert response.status_code == 200
     assert api_answer(body) == page_answer(client, f"/?{query}")
     assert_notice(body)
-    assert "not a likelihood" in body["order"]
+    assert body["order"] == page_context(client, f"/?{query}")["order_rule"]
 
 
 def test_explore_explains_each_result_with_frequencies_and_sources(client, open_data):
-    _, body = api(client, "/api/explore?feature=organomegaly&feature=purpura")
+    _, body = api(client, "/api/explore?feature=organomegaly&feature=purpura&order=name")
 
     poems = body["results"][0]
     assert poems["condition"]["slug"] == "poems" and poems["ticked_mentioned"] == 2
@@ -107,7 +120,8 @@ def test_explore_explains_each_result_with_frequencies_and_sources(client, open_
     absent = next(r for r in body["results"] if r["condition"]["slug"] == "absent-case")
     assert absent["documented_absent"][0]["ticked"]["slug"] == "purpura"
     assert absent["documented_absent"][0]["statement"]["documented_absent"] is True
-    assert body["csv"].endswith("/results.csv?feature=organomegaly&feature=purpura")
+    assert body["csv"].endswith("/results.csv?feature=organomegaly&feature=purpura&order=name")
+    assert body["filters"] == {"reviewed": False, "source": [], "onset": [], "inheritance": []}
 
 
 def test_feature_search_equals_the_search_box(client, open_data):

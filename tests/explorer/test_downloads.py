@@ -137,3 +137,22 @@ def test_results_and_condition_pages_link_their_downloads(client, open_data):
     assert (
         'href="/conditions/poems/features.csv"' in client.get("/conditions/poems/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "settings_query", ["order=name", "onset=childhood", "order=name&onset=adult"]
+)
+def test_results_csv_follows_the_page_order_and_filters(client, open_data, settings_query):
+    query = f"feature=organomegaly&feature=purpura&{settings_query}"
+    page = client.get(f"/?{query}").context
+    shown = [r.condition.name for r in page["results"]]
+    for number in range(2, page["paginator"].num_pages + 1):
+        shown += [
+            r.condition.name for r in client.get(f"/?{query}&page={number}").context["results"]
+        ]
+
+    rows = read_csv(client.get(f"/results.csv?{query}"))
+
+    assert list(dict.fromkeys(row["condition"] for row in rows)) == shown
+    html = client.get(f"/?{query}").content.decode()
+    assert f'href="/results.csv?{query.replace("&", "&amp;")}"' in html
