@@ -266,3 +266,12 @@ def test_docs_page_loads_its_scripts_from_our_origin(client):
     html = client.get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_page_size_shrinks_with_the_features_ticked_as_on_the_page(client, open_data, settings):
+    settings.EXPLORER_PAGE_SIZE, settings.EXPLORER_PAGE_LINES = 50, 40
+    one = api(client, "/api/explore?feature=purpura")[1]
+    two = api(client, "/api/explore?feature=purpura&feature=organomegaly")[1]
+    assert (one["page_size"], two["page_size"]) == (40, 20)
+    page = page_context(client, "/?feature=purpura&feature=organomegaly")
+    assert page["paginator"].per_page == 20
