@@ -1,4 +1,5 @@
-"""Find features by medical name, plain name or synonym, the way a visitor types them.
+"""Find features by medical name, plain name or synonym, the way a visitor types them (and
+conditions by name, other names or code: `find_conditions`).
 
 Case, accents, hyphens and word order do not matter ("septo optic" finds "Septo-optic dysplasia"),
 every typed word may be the start of a word ("bruis" finds bruising, "enlarged liv" finds
@@ -15,14 +16,16 @@ import bisect
 import difflib
 import functools
 import heapq
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 from django.db.models import Q, QuerySet
 
-from . import content_version
-from .models import Condition, Feature, Synonym, normalise_search_text
+from . import content_version, index
+from .models import Condition, CrossReference, Feature, Synonym, normalise_search_text
+from .summaries import ConditionSummary
 
 PREFIX = 3  # words are bucketed by their first three letters
 MIN_QUERY = 2  # one letter matches thousands of features and helps nobody
@@ -221,7 +224,124 @@ def search_conditions(query: str) -> QuerySet[Condition]:
     whose code (ORPHA, OMIM, ICD-10, DECIPHER) is the query; all of them for an empty query."""
     conditions = Condition.objects.published().order_by("name")
     if query:
+        code = Q(xrefs__code=query)
+        if found := CODE_QUERY.match(query):  # "ORPHA:2905", "omim 100100"
+            code |= Q(xrefs__scheme=SCHEMES.get(found[1].lower(), "ICD10"), xrefs__code=found[2])
         conditions = conditions.filter(
-            Q(name__icontains=query) | Q(aliases__icontains=query) | Q(xrefs__code=query)
+            Q(name__icontains=query) | Q(aliases__icontains=query) | code
         ).distinct()
     return conditions.only("name", "slug", "summary")
+
+
+# Conditions -----------------------------------------------------------------------------------
+
+CODE_QUERY = re.compile(r"^\s*(orpha|orphanet|omim|decipher|icd-?10)\s*:?\s*([\w.]+)\s*$", re.I)
+SCHEMES = {"orpha": "ORPHA", "orphanet": "ORPHA", "omim": "OMIM", "decipher": "DECIPHER"}
+
+
+@dataclass(frozen=True)
+class ConditionMatch:
+    condition: ConditionSummary
+    matched_text: str  # the name, another name or the code that matched
+    codes: str  # its codes, e.g. "ORPHA:2905"
+
+
+class ConditionIndex:
+    """Published conditions' names, other names and codes, in the human name order of the match
+    index, built once per content version (a few thousand: scanned in well under a millisecond
+    per word)."""
+
+    def __init__(self, version: str):
+        self.version = version
+        match_index = index.current_index()
+        names: dict[int, list[str]] = {pk: [c.name] for pk, c in match_index.conditions.items()}
+        for pk, aliases in (
+            Condition.objects.published().exclude(aliases="").values_list("pk", "aliases")
+        ):
+            names[pk] += [line.strip() for line in aliases.splitlines() if line.strip()]
+        self.codes: dict[str, list[int]] = {}  # "ORPHA:2905" and "2905" -> conditions
+        labels: dict[int, list[str]] = {}
+        for pk, scheme, code in CrossReference.objects.filter(
+            condition__in=match_index.conditions.keys()
+        ).values_list("condition_id", "scheme", "code"):
+            label = f"{scheme}:{code}" if scheme != "ICD10" else code
+            labels.setdefault(pk, []).append(label)
+            self.codes.setdefault(label.upper(), []).append(pk)
+            self.codes.setdefault(code.upper(), []).append(pk)
+        self.conditions = match_index.conditions  # in human name order
+        self.labels = {pk: ", ".join(sorted(found)) for pk, found in labels.items()}
+        self.entries = [
+            (pk, text, normalise_search_text(text)) for pk in self.conditions for text in names[pk]
+        ]
+        self.buckets: dict[str, list[int]] = {}  # a word's first letters -> entries
+        for i, (_, _, norm) in enumerate(self.entries):
+            for key in {word[:n] for word in norm.split() for n in (MIN_QUERY, PREFIX)}:
+                self.buckets.setdefault(key, []).append(i)
+
+    def match(self, pk: int, text: str) -> ConditionMatch:
+        return ConditionMatch(self.conditions[pk], text, self.labels.get(pk, ""))
+
+    def by_code(self, query: str) -> list[ConditionMatch]:
+        """ORPHA:2905, OMIM:…, DECIPHER:…; a bare number only where it is one condition's code."""
+        if found := CODE_QUERY.match(query):
+            scheme = SCHEMES.get(found[1].lower(), "ICD10")
+            code = found[2].upper()
+            key = f"{scheme}:{code}" if scheme != "ICD10" else code
+            return [self.match(pk, key) for pk in dict.fromkeys(self.codes.get(key, []))]
+        bare = query.strip().upper()
+        pks = list(dict.fromkeys(self.codes.get(bare, []))) if bare.isdigit() else []
+        return [self.match(pks[0], bare)] if len(pks) == 1 else []
+
+    def by_words(self, tokens: list[str], limit: int) -> list[ConditionMatch]:
+        """Names holding most of the words typed (each word may start a word of the name): all
+        of them first, exact and starting matches before others, then name order."""
+        phrase = " ".join(tokens)
+        best: dict[int, tuple[tuple, str]] = {}
+        pool = sorted({i for t in tokens for i in self.buckets.get(t[:PREFIX], ())})
+        for position in pool:
+            pk, text, norm = self.entries[position]
+            held = sum(_starts_a_word_of(norm, t) for t in tokens)
+            if not held:
+                continue
+            key = (-held, norm != phrase, not norm.startswith(phrase), position)
+            if pk not in best or key < best[pk][0]:
+                best[pk] = (key, text)
+        ranked = sorted(best.items(), key=lambda item: item[1][0])
+        if ranked and -ranked[0][1][0][0] == len(tokens):  # some hold every word: only those
+            ranked = [item for item in ranked if -item[1][0][0] == len(tokens)]
+        return [self.match(pk, text) for pk, (_, text) in ranked[:limit]]
+
+
+_conditions = content_version.PerVersion(ConditionIndex)
+
+
+def find_conditions(query: str, limit: int = 10) -> list[ConditionMatch]:
+    """Conditions for the search box: by code (ORPHA:2905, OMIM:…, DECIPHER:…, a bare number
+    that is one condition's code), else by name and other names, most of the words first."""
+    found = _conditions.get()
+    if by_code := found.by_code(query):
+        return by_code[:limit]
+    tokens = query_tokens(query)
+    if not tokens or max(len(t) for t in tokens) < MIN_QUERY:
+        return []
+    return found.by_words(tokens, limit)
+
+
+A_TO_Z = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]  # "#": names that start with a digit or a sign
+
+
+def initial(name: str) -> str:
+    first = normalise_search_text(name)[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def list_conditions(query: str = "", letter: str = "") -> list[ConditionSummary]:
+    """The conditions list: those `search_conditions` finds (names, other names, codes), or
+    those whose name starts with `letter`, in the human name order used everywhere."""
+    conditions = index.current_index().conditions.values()  # in human name order
+    if query:
+        found = set(search_conditions(query).values_list("pk", flat=True))
+        return [c for c in conditions if c.pk in found]
+    if letter in A_TO_Z:
+        return [c for c in conditions if initial(c.name) == letter]
+    return list(conditions)

@@ -31,7 +31,7 @@ from conditions.models import BodySystem, Condition, Feature, FeatureClosure
 from conditions.ordering import Order, describe
 from conditions.ordering import details as ordering_details
 from conditions.safety import urgent_advice_for
-from conditions.search import search_conditions, search_features
+from conditions.search import A_TO_Z, find_conditions, list_conditions, search_features
 from conditions.summaries import FeatureSummary
 
 from .filters import filter_groups, ticked_counts
@@ -42,6 +42,7 @@ from .templatetags.explorer_tags import legend_items
 
 EXAMPLE_FEATURES = ["purpura", "polyneuropathy", "organomegaly"]
 SUGGESTION_LIMIT = 10
+CONDITION_SUGGESTION_LIMIT = 5
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -200,12 +201,14 @@ def _suggestions(query: str, ticked: list[FeatureSummary]) -> dict:
     """Matches for the search box, leaving out features already ticked (but naming them, so a
     search whose only match is ticked says so rather than "no feature matches")."""
     if not query:
-        return {"suggestions": [], "suggestions_ticked": []}
+        return {"suggestions": [], "suggestions_ticked": [], "condition_suggestions": []}
     ticked_ids = {f.pk for f in ticked}
     matches = search_features(query, SUGGESTION_LIMIT)
     return {
         "suggestions": [m for m in matches if m.feature.pk not in ticked_ids],
         "suggestions_ticked": [m.feature for m in matches if m.feature.pk in ticked_ids],
+        # Visitors type condition names (and codes) into the one box they see.
+        "condition_suggestions": find_conditions(query, CONDITION_SUGGESTION_LIMIT),
     }
 
 
@@ -225,10 +228,12 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_by_content(params=("q", "page"))
+@cached_by_content(params=("q", "letter", "page"))
 def condition_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
-    paginator, page = _page(request, search_conditions(query), 100)
+    letter = _param(request, "letter")[:1].upper()
+    conditions = list_conditions(query, letter)
+    paginator, page = _page(request, conditions, 100)
     return render(
         request,
         "explorer/condition_list.html",
@@ -236,7 +241,9 @@ def condition_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "paginator": paginator,
             "query": query,
-            "page_query": urlencode({"q": query}),
+            "letter": letter,
+            "letters": A_TO_Z,
+            "page_query": urlencode([("q", query)] if query else [("letter", letter)]),
         },
     )
 

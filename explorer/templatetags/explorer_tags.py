@@ -273,3 +273,11 @@ def page_numbers(page) -> list[int | None]:
     paginator = page.paginator
     numbers = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return [n if isinstance(n, int) else None for n in numbers]
+
+
+@register.simple_tag
+def mention_count(feature) -> int:
+    """How many published conditions' sources mention the feature or a more specific one."""
+    from conditions.index import current_index  # the index module imports the models
+
+    return current_index().count(feature.pk)

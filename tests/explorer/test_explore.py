@@ -112,7 +112,7 @@ def test_partial_matches_are_listed_when_none_mention_all(client, poems):
 def test_search_without_javascript_lists_matching_features(client, poems):
     html = client.get("/?q=enlarged+liv&feature=purpura").content.decode()
     assert 'value="hepatomegaly"' in html
-    assert "Features matching “enlarged liv”" in html
+    assert "Features to tick, matching “enlarged liv”" in html
 
 
 def test_suggest_endpoint_renders_partial_for_htmx_and_redirects_otherwise(client, poems):

@@ -225,3 +225,55 @@ def test_a_page_of_fifty_results_and_ten_features_fits_a_phone(client):
     response = client.get(f"/?{query}")
     assert len(response.context["results"]) == 50
     assert len(response.content) <= 150_000, len(response.content)
+
+
+@pytest.fixture
+def poems_and_friends():
+    poems = ConditionFactory(name="POEMS syndrome", aliases="Crow-Fukase syndrome")
+    CrossReferenceFactory(condition=poems, scheme="ORPHA", code="2905")
+    other = ConditionFactory(name="Wrinkly skin syndrome")
+    CrossReferenceFactory(condition=other, scheme="DECIPHER", code="77")
+    FeatureFactory(name="Decreased number of sweat glands")
+    return poems, other
+
+
+@pytest.mark.parametrize(
+    "query", ["POEMS", "poems synd", "ORPHA:2905", "orpha 2905", "2905", "crow"]
+)
+def test_one_search_offers_conditions_to_read_beside_features(client, poems_and_friends, query):
+    html = client.get("/", {"q": query}).content.decode()
+    assert "Conditions to read" in html
+    assert '<a href="/conditions/poems-syndrome/">POEMS syndrome</a>' in html
+    assert "(ORPHA:2905)" in html
+
+
+def test_condition_search_ranks_names_holding_most_words(poems_and_friends):
+    from conditions.search import find_conditions
+
+    found = find_conditions("wrinkly skin fragile")  # no name holds all three words
+    assert [m.condition.name for m in found] == ["Wrinkly skin syndrome"]
+    assert [m.condition.name for m in find_conditions("syndrome")] == [
+        "POEMS syndrome",
+        "Wrinkly skin syndrome",
+    ]
+    assert find_conditions("77")[0].codes == "DECIPHER:77"
+    assert find_conditions("1") == []  # not a code, and too short a word
+
+
+def test_feature_suggestions_say_how_many_conditions_mention_them(client):
+    feature = FeatureFactory(name="Purpura", slug="purpura")
+    MentionFactory(feature=feature)
+    MentionFactory(feature=feature)
+    html = client.get("/suggest/?q=purp", headers={"HX-Request": "true"}).content.decode()
+    assert "Features to tick" in html and "(2 conditions)" in html
+
+
+def test_conditions_list_finds_codes_and_has_an_a_to_z_index(client, poems_and_friends):
+    ConditionFactory(name="11q deletion")
+    by_code = client.get("/conditions/?q=ORPHA:2905")
+    assert [c.name for c in by_code.context["page"].object_list] == ["POEMS syndrome"]
+    by_letter = client.get("/conditions/?letter=w")
+    assert [c.name for c in by_letter.context["page"].object_list] == ["Wrinkly skin syndrome"]
+    assert '<span aria-current="page">W</span>' in by_letter.content.decode()
+    digits = client.get("/conditions/?letter=%23")
+    assert [c.name for c in digits.context["page"].object_list] == ["11q deletion"]
