@@ -32,6 +32,9 @@ CURATED_PAGES = {
     "body-systems": "/body-systems/",
     "body-system": "/body-systems/skin/",
     "about": "/about/",
+    "feature-get-help-now": "/features/purpura/",
+    "condition-mgus": "/conditions/mgus/",
+    "report-a-problem": "/report-a-problem/?page=/conditions/mgus/",
 }
 
 # The list for axe: explore with and without results, a condition, a feature, the
@@ -45,6 +48,8 @@ AXE_PAGES = [
     "body-systems",
     "body-system",
     "about",
+    "feature-get-help-now",
+    "report-a-problem",
 ]
 
 
@@ -174,3 +179,15 @@ def test_feature_page_shows_an_uploaded_illustration_with_alt_text_and_credit(
     )
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_problem_is_reported_from_a_page_without_javascript(curated_site, open_page):
+    page = open_page(viewport=VIEWPORTS["phone"], java_script_enabled=False)
+    page.goto(curated_site + "/conditions/mgus/")
+    page.get_by_role("link", name="Report a problem with this page").click()
+    page.get_by_label("What is wrong or unclear on this page?").fill("A broken source link.")
+    page.get_by_role("button", name="Send the report").click()
+    assert page.get_by_role("heading", name="Thank you").is_visible()
+    from feedback.models import ProblemReport
+
+    assert ProblemReport.objects.get().page == "/conditions/mgus/"
