@@ -574,7 +574,8 @@ class ConditionAdmin(HistoryAdmin):
         (None, {"fields": ["change_reason", "seen_version"]}),
     ]
     object_history_template = "admin/conditions/condition/object_history.html"
-    readonly_fields = ["summary_reading_level"]
+    # Where a row came from is a fact, not an editable setting (the import decides it).
+    readonly_fields = ["summary_reading_level", "origin"]
 
     @admin.display(description="reading level of the saved summary")
     def summary_reading_level(self, obj):
@@ -632,7 +633,7 @@ class ConditionAdmin(HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         rows = mention_rows(object_id) if str(object_id).isdigit() else []
-        extra_context = {**(extra_context or {}), "mention_rows": rows}
+        extra_context = {**(extra_context or {}), "mention_rows": rows, "show_mentions": True}
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="mentions", ordering="mention_total")
@@ -779,6 +780,7 @@ class SynonymInline(admin.TabularInline):
     form = PlainWordsForm
     extra = 2
     fields = ["text", "kind", "is_layperson", "origin"]
+    readonly_fields = ["origin"]
 
 
 class FeatureForm(CuratedForm):
@@ -829,7 +831,7 @@ class FeatureAdmin(HistoryAdmin):
         (None, {"fields": ["change_reason", "seen_version"]}),
     ]
 
-    readonly_fields = ["description_reading_level"]
+    readonly_fields = ["description_reading_level", "origin"]
 
     @admin.display(description="reading level of the saved description")
     def description_reading_level(self, obj):
@@ -968,6 +970,7 @@ class SynonymAdmin(HistoryAdmin):
     list_select_related = ["feature"]
     search_fields = ["text", "feature__name"]
     autocomplete_fields = ["feature"]
+    readonly_fields = ["origin"]
     show_full_result_count = False
 
 

@@ -181,3 +181,21 @@ def test_a_body_system_can_be_deleted_leaving_features_unassigned_on_purpose(cli
     feature.refresh_from_db()
     assert feature.body_system is None
     assert not Mention.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["condition", "feature", "synonym"])
+def test_origin_cannot_be_edited(client, editor, path):
+    factories = {
+        "condition": lambda: ConditionFactory(origin="hpo"),
+        "feature": lambda: FeatureFactory(origin="hpo"),
+        "synonym": lambda: FeatureFactory().synonyms.create(text="hives", origin="hpo"),
+    }
+    obj = factories[path]()
+    url = f"/admin/conditions/{path}/{obj.pk}/change/"
+    data = posted_form(client, url)
+    assert "origin" not in data
+    data["origin"] = "curated"
+
+    assert client.post(url, data).status_code == 302
+    obj.refresh_from_db()
+    assert obj.origin == "hpo"
