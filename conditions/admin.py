@@ -20,7 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Length, Lower, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -59,7 +59,7 @@ from .models import (
     Synonym,
 )
 from .readability import grade_description
-from .search import search_features
+from .search import find_conditions, search_features
 
 
 class ReviewedBeforeFilter(admin.SimpleListFilter):
@@ -601,8 +601,9 @@ class ConditionAdmin(HistoryAdmin):
         term = search_term.strip()
         if not is_autocomplete(request) or not term:
             return super().get_search_results(request, queryset, search_term)
-        # A code ("ORPHA:904", "904") or a name; exact names first, then names starting with
-        # the term, shortest first.
+        # Ranked as the public search ranks published conditions (codes, exact names, names
+        # starting with the words, other names); then drafts and anything else whose name holds
+        # the term or whose code it is.
         code = CODE_TERM.match(term)
         by_code = (
             Q(scheme__iexact=code["scheme"], code__iexact=code["code"])
@@ -610,14 +611,9 @@ class ConditionAdmin(HistoryAdmin):
             else Q(code__iexact=term)
         )
         coded = CrossReference.objects.filter(by_code).values("condition")
-        matches = queryset.filter(Q(name__icontains=term) | Q(pk__in=Subquery(coded)))
-        order = Case(
-            When(name__iexact=term, then=Value(0)),
-            When(name__istartswith=term, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-        return matches.annotate(rank=order).order_by("rank", Length("name"), "name"), False
+        ranked = [match.condition.pk for match in find_conditions(term, limit=RANKED_LOOKUPS)]
+        also = Q(name__icontains=term) | Q(pk__in=Subquery(coded))
+        return in_rank_order(queryset, ranked, also), False
 
     def autocomplete_label(self, condition: Condition) -> str:
         codes = ", ".join(x.label for x in condition.xrefs.all())

@@ -292,3 +292,13 @@ def test_preview_is_for_staff_only(client):
     draft = ConditionFactory(status="draft")
     response = client.get(f"/admin/conditions/condition/{draft.pk}/preview/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_condition_lookup_also_finds_drafts_after_the_ranked_published_ones(client, editor):
+    ConditionFactory(name="Sweet syndrome, draft notes", status="draft")
+    ConditionFactory(name="Sweet syndrome")
+
+    assert autocomplete(client, "condition", "sweet syndrome") == [
+        "Sweet syndrome",
+        "Sweet syndrome, draft notes",
+    ]
