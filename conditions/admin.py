@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, router
 from django.db.models import (
@@ -54,7 +55,9 @@ from .models import (
     FeatureAlias,
     HpoRelease,
     Mention,
+    MentionSource,
     Origin,
+    RecordedFrequency,
     Source,
     Synonym,
 )
@@ -411,10 +414,11 @@ class HistoryAdmin(SummarisedDeleteMixin, SimpleHistoryAdmin):
         super().save_formset(request, form, formset, change)
 
 
-class MentionForm(CuratedForm):
-    class Meta:
-        model = Mention
-        fields = "__all__"
+FREQUENCY_FIELDS = RecordedFrequency.FREQUENCY_FIELDS
+
+
+class FrequencyForm(forms.ModelForm):
+    """A frequency typed exactly as a source records it (a mention's, or one cited source's)."""
 
     def clean(self):
         """Say which frequency fields belong together before the database constraint refuses them."""
@@ -466,22 +470,103 @@ class MentionForm(CuratedForm):
             )
 
 
+class MentionForm(CuratedForm, FrequencyForm):
+    class Meta:
+        model = Mention
+        fields = "__all__"
+        help_texts = {
+            "frequency_kind": "As its HPO annotation (the references below) records it. Each "
+            "source it cites has its own figure, under “sources cited”.",
+        }
+
+
+class NewMentionForm(MentionForm):
+    """A mention typed on its condition's page: the frequency typed is what the sources chosen
+    record (each source keeps its own figure, edited later on the mention's page)."""
+
+    sources = forms.ModelMultipleChoiceField(
+        Source.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Mention._meta.get_field("sources"), admin.site),
+        help_text="Each is credited with the frequency above; change a source's own figure on "
+        "the mention's page.",
+    )
+
+    class Meta:
+        model = Mention
+        fields = [
+            "feature",
+            "sources",
+            *FREQUENCY_FIELDS,
+            "is_absent",
+            "onset",
+        ]
+
+    def _save_m2m(self):
+        chosen = self.cleaned_data.pop("sources", None)
+        super()._save_m2m()
+        if chosen is not None:
+            figure = {f: self.cleaned_data.get(f) for f in (*FREQUENCY_FIELDS, "is_absent")}
+            figure["frequency_category"] = figure["frequency_category"] or ""
+            self.instance.sources.set(chosen, through_defaults=figure)
+
+
+class MentionSourceForm(FrequencyForm):
+    class Meta:
+        model = MentionSource
+        fields = ["source", *FREQUENCY_FIELDS, "is_absent"]
+
+
+class MentionSourceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A curated mention names at least one source (an imported one cites its references)."""
+        super().clean()
+        if self.instance.origin != Origin.CURATED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("source") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError("Name the source this statement comes from.")
+
+
+class MentionSourceInline(admin.TabularInline):
+    """The sources a mention cites, each with the frequency it records itself."""
+
+    model = MentionSource
+    form = MentionSourceForm
+    formset = MentionSourceFormSet
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", *FREQUENCY_FIELDS, "is_absent"]
+
+    def get_formset_kwargs(self, request, obj, *args, **kwargs):
+        formset_kwargs = super().get_formset_kwargs(request, obj, *args, **kwargs)
+        condition = request.GET.get("condition", "")
+        if obj is None and condition.isdigit() and request.method == "GET":
+            # A new mention starts with the sources of the one added before: no retyping.
+            formset_kwargs["initial"] = [{"source": pk} for pk in recent_sources(condition)]
+        return formset_kwargs
+
+    def get_extra(self, request, obj=None, **kwargs):
+        condition = request.GET.get("condition", "")
+        if obj is None and condition.isdigit():
+            return max(len(recent_sources(condition)), 1)
+        return 1 if obj is None else 0
+
+
 class MentionInline(admin.StackedInline):
     """New mentions typed on the condition page. Existing ones are listed compactly above and
     edited one at a time: posting every mention back made big conditions (Williams syndrome,
     185 mentions, 2,475 fields) unsavable."""
 
     model = Mention
-    form = MentionForm
+    form = NewMentionForm  # its fields, in order; the note is on the mention's own page
     extra = 1
     verbose_name_plural = "add mentions"
-    autocomplete_fields = ["feature", "sources"]
-    # Grouped on a few lines so a new mention takes little room; the note is on its own page.
-    fields = [
-        ("feature", "sources"),
-        ("frequency_kind", "frequency_category", "numerator", "denominator", "percent"),
-        ("is_absent", "onset"),
-    ]
+    autocomplete_fields = ["feature"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -918,11 +1003,21 @@ def move_features(system: BodySystem, replacement_id: str):
 @admin.register(Mention)
 class MentionAdmin(HistoryAdmin):
     form = MentionForm
+    inlines = [MentionSourceInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            # The record saved with the mention holds the sources as they were before the
+            # inline: record the mention again with each source's new figure.
+            stamp(form.instance, request, form.cleaned_data.get("change_reason", ""))
+            form.instance.save()
+
     list_display = ["condition", "feature", "frequency_label", "is_absent", "origin"]
     list_filter = ["is_absent", "frequency_kind", "origin", "feature__body_system"]
     list_select_related = ["condition", "feature"]
     search_fields = ["condition__name", "feature__name", "feature__hpo_id"]
-    autocomplete_fields = ["condition", "feature", "sources"]
+    autocomplete_fields = ["condition", "feature"]
     show_full_result_count = False
 
     @admin.display(description="frequency")

@@ -11,34 +11,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .models import (
-    FREQUENCY_FIELDS,
     BodySystem,
     Condition,
     HpoRelease,
     Mention,
+    MentionSource,
     Origin,
     frequency_band,
     frequency_label,
 )
-from .summaries import Citation, FeatureSummary, MentionSummary, SourceSummary, number_citations
+from .ordering import band_rank
+from .summaries import (
+    Citation,
+    FeatureSummary,
+    MentionSummary,
+    best_figure,
+    cited_sources,
+    number_citations,
+)
 
 # A group lists this many features, the rest folded under "more" (a <details>, no JavaScript).
 SHOWN_PER_GROUP = 20
 # The generated summary names at most this many of the most often recorded features.
 SUMMARY_FEATURES = 3
-# "Most often recorded first": the bands from the most to the least frequent, then none recorded.
-BAND_ORDER = {
-    band: rank
-    for rank, band in enumerate(
-        ["obligate", "very_frequent", "frequent", "occasional", "very_rare", "excluded"]
-    )
-}
-NOT_RECORDED_RANK = len(BAND_ORDER)
+# A mention's rank: minus the band rank of the highest figure its sources record, so the most
+# often recorded sort first; 0 means none records a frequency above zero.
+RECORDED_RANKS = 0
 
 MENTION_COLUMNS = (
     "pk",
     "is_absent",
-    *FREQUENCY_FIELDS,
+    *Mention.FREQUENCY_FIELDS,
     "evidence",
     "references",
     "onset",
@@ -58,7 +61,16 @@ MENTION_COLUMNS = (
 class PageMention(MentionSummary):
     """A mention as the condition page shows it: a results-page mention plus its details."""
 
-    __slots__ = ("onset", "sex", "note", "origin", "has_hpo_plain_name", "system_id", "rank")
+    __slots__ = (
+        "onset",
+        "sex",
+        "note",
+        "origin",
+        "has_hpo_plain_name",
+        "system_id",
+        "best",  # the most often recorded figure its sources credit: (kind, label, band)
+        "rank",
+    )
 
     @property
     def sex_words(self) -> str:
@@ -143,13 +155,13 @@ class GeneratedSummary:
 
     def _most_frequent_sentence(self) -> str:
         named = self.most_frequent
-        labels = {m.frequency_label for m in named}
+        labels = {m.best[1] for m in named}
         if len(labels) == 1:
             label, words = _lower_first(labels.pop()), _and([_plain(m.feature) for m in named])
             if self.top_count > len(named):
                 words = f"{self.top_count:,} features, among them {words}"
             return f"Recorded most often, as {label}: {words}."
-        words = _and([f"{_plain(m.feature)} ({m.frequency_label.lower()})" for m in named])
+        words = _and([f"{_plain(m.feature)} ({m.best[1].lower()})" for m in named])
         return f"Recorded most often: {words}."
 
 
@@ -208,8 +220,8 @@ def generated_summary(
         ((group.name, len(group.mentions)) for group in groups if group.system),
         key=lambda item: (-item[1], item[0]),
     )
-    top_rank = min((m.rank for m in present), default=NOT_RECORDED_RANK)
-    top = [m for m in present if m.rank == top_rank < NOT_RECORDED_RANK]
+    top_rank = min((m.rank for m in present), default=RECORDED_RANKS)
+    top = [m for m in present if m.rank == top_rank < RECORDED_RANKS]
     # Plain words first: among equals, those with a plain name are named.
     top.sort(key=lambda m: (not _has_plain_words(m.feature), m.sort_key))
     from_hpo = bool(present or absent) and all(m.origin == Origin.HPO for m in present + absent)
@@ -231,13 +243,7 @@ def generated_summary(
 
 
 def _page_mentions(condition: Condition) -> list[PageMention]:
-    sources: dict[int, list[SourceSummary]] = {}
-    for mention_id, *source in (
-        Mention.sources.through.objects.filter(mention__condition=condition)
-        .order_by("mention_id", "source__title")
-        .values_list("mention_id", "source__title", "source__url", "source__publisher")
-    ):
-        sources.setdefault(mention_id, []).append(SourceSummary(*source))
+    sources = cited_sources(MentionSource.objects.filter(mention__condition=condition))
     rows = (
         Mention.objects.filter(condition=condition, feature__is_published=True)
         .order_by()
@@ -273,12 +279,13 @@ def _page_mentions(condition: Condition) -> list[PageMention]:
             absent,
             (kind, frequency_label(kind, category, numerator, denominator, percent), band),
             (evidence, references),
-            tuple(sources.get(pk, ())),
+            sources.get(pk, ()),
         )
         mention.onset, mention.sex, mention.note, mention.origin = onset, sex, note, origin
         mention.has_hpo_plain_name = bool(plain_name) and plain_origin == Origin.HPO
         mention.system_id = system_id
-        mention.rank = BAND_ORDER.get(band, NOT_RECORDED_RANK)
+        mention.best = best_figure(mention)
+        mention.rank = -band_rank(mention.best[2])
         mentions.append(mention)
     return mentions
 

@@ -28,7 +28,15 @@ from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_m2m_records
 
-from .models import Condition, ConditionLink, CrossReference, Feature, Mention, Source, Synonym
+from .models import (
+    Condition,
+    ConditionLink,
+    CrossReference,
+    Feature,
+    Mention,
+    MentionSource,
+    Synonym,
+)
 from .signals import CONTENT_MODELS
 
 BASELINE_REASON = "As it was before the first staff change"
@@ -45,6 +53,8 @@ CONDITION_PARTS: dict[type[models.Model], str] = {
 }
 HISTORIED = CONTENT_MODELS  # every content model keeps an edit history
 ORDER = ("history_date", "history_id")  # one save's records share a moment: keep their order
+# What a mention's history keeps of each source it cites: the source, and the figure it records.
+FIGURE = (*MentionSource.FREQUENCY_FIELDS, "is_absent")
 
 
 # --- Stamping the records of one save ----------------------------------------------------------
@@ -75,15 +85,16 @@ def record_baseline(model: type[models.Model], pk) -> None:
     if model is Mention:
         # bulk_history_create skips many-to-many fields: copy the sources by hand.
         record = Mention.history.filter(id=pk).order_by(*ORDER).last()
-        links = Mention.sources.through.objects.filter(mention_id=pk)
         _sources_model().objects.bulk_create(
-            _sources_model()(history=record, id=link_id, mention_id=pk, source_id=source_id)
-            for link_id, source_id in links.values_list("id", "source_id")
+            _sources_model()(history=record, mention_id=pk, **link)
+            for link in MentionSource.objects.filter(mention_id=pk).values(
+                "id", "source_id", *FIGURE
+            )
         )
 
 
 def _sources_model():
-    return Mention.history.model._meta.get_field("historicalmention_sources").related_model
+    return Mention.history.model._meta.get_field("historicalmentionsource").related_model
 
 
 @receiver(pre_save)
@@ -118,10 +129,10 @@ def mark_deletion(sender, instance, origin=None, **kwargs):
         instance._sources_when_deleted = _sources_by_mention(origin).get(instance.pk, [])
 
 
-def _sources_by_mention(origin) -> dict[int, list[tuple[int, int]]]:
+def _sources_by_mention(origin) -> dict[int, list[dict]]:
     """The sources of every mention this delete() removes, read once per deletion."""
     if not hasattr(origin, "_sources_when_deleted"):
-        rows = Mention.sources.through.objects.all()
+        rows = MentionSource.objects.all()
         if isinstance(origin, Condition):
             rows = rows.filter(mention__condition=origin)
         elif isinstance(origin, models.QuerySet) and origin.model is Condition:
@@ -132,9 +143,9 @@ def _sources_by_mention(origin) -> dict[int, list[tuple[int, int]]]:
             rows = rows.filter(mention__in=origin.values("pk"))
         else:
             rows = rows.none()
-        found: dict[int, list[tuple[int, int]]] = {}
-        for link_id, mention_id, source_id in rows.values_list("id", "mention_id", "source_id"):
-            found.setdefault(mention_id, []).append((link_id, source_id))
+        found: dict[int, list[dict]] = {}
+        for link in rows.values("id", "mention_id", "source_id", *FIGURE):
+            found.setdefault(link.pop("mention_id"), []).append(link)
         origin._sources_when_deleted = found
     return origin._sources_when_deleted
 
@@ -143,10 +154,8 @@ def _sources_by_mention(origin) -> dict[int, list[tuple[int, int]]]:
 def keep_sources_of_deleted_mention(sender, rows, history_instance, instance, field, **kwargs):
     if history_instance.history_type == "-" and hasattr(instance, "_sources_when_deleted"):
         rows.extend(
-            sender(
-                history=history_instance, id=link_id, mention_id=instance.pk, source_id=source_id
-            )
-            for link_id, source_id in instance._sources_when_deleted
+            sender(history=history_instance, mention_id=instance.pk, **link)
+            for link in instance._sources_when_deleted
         )
 
 
@@ -226,7 +235,7 @@ def condition_records(condition_id: int) -> dict[type[models.Model], list]:
         records = model.history.filter(**{field: condition_id}).order_by(*ORDER)
         if model is Mention:
             records = records.select_related("feature").prefetch_related(
-                "historicalmention_sources_set"
+                "historicalmentionsource_set"
             )
         found[model] = list(records)
     return found
@@ -267,14 +276,20 @@ def _changes(model, before, after) -> list[tuple[str, object, object]]:
         and getattr(before, field.attname) != getattr(after, field.attname)
     ]
     if model is Mention:
-        old, new = _source_ids(before), _source_ids(after)
-        if old != new:
+        old, new = _sources(before), _sources(after)
+        if set(old) != set(new):
             changes.append(("sources", len(old), len(new)))
+        elif old != new:
+            changes.append(("sources' own frequencies", "", ""))
     return changes
 
 
-def _source_ids(record) -> set[int]:
-    return {row.source_id for row in record.historicalmention_sources_set.all()}
+def _sources(record) -> dict[int, tuple]:
+    """Source id -> the figure it recorded, as the record kept them."""
+    return {
+        row.source_id: tuple(getattr(row, f) for f in FIGURE)
+        for row in record.historicalmentionsource_set.all()
+    }
 
 
 # --- Reverting a condition to a moment -----------------------------------------------------------
@@ -355,7 +370,7 @@ def revert_condition(
                 _mark(row, reason, request)
                 row.save(force_insert=insert)
                 if model is Mention:
-                    _set_sources(row, then, row_records)
+                    _set_sources(row, _sources_then(then, row_records))
         result.removed += len(removals)
         result.changed += len(updates)
         result.added += len(additions)
@@ -381,15 +396,24 @@ def _differs(model, then, latest) -> bool:
     fields = [f.attname for f in model._meta.concrete_fields]
     if any(getattr(then, name) != getattr(latest, name) for name in fields):
         return True
-    return model is Mention and _source_ids(then) != _source_ids(latest)
+    return model is Mention and _sources(then) != _sources(latest)
 
 
-def _set_sources(mention: Mention, then, row_records: list) -> None:
-    wanted = _source_ids(then)
+def _sources_then(then, row_records: list) -> dict[int, tuple]:
+    wanted = _sources(then)
     if then.history_type == "-" and not wanted and row_records.index(then):
         # A deletion record written before they kept their sources: the state just before it.
-        wanted = _source_ids(row_records[row_records.index(then) - 1])
-    mention.sources.set(Source.objects.filter(pk__in=wanted))
+        wanted = _sources(row_records[row_records.index(then) - 1])
+    return wanted
+
+
+def _set_sources(mention: Mention, wanted: dict[int, tuple]) -> None:
+    """Put back the mention's sources, each with its own figure, as a record kept them."""
+    MentionSource.objects.filter(mention=mention).exclude(source_id__in=wanted).delete()
+    for source_id, figure in wanted.items():
+        MentionSource.objects.update_or_create(
+            mention=mention, source_id=source_id, defaults=dict(zip(FIGURE, figure, strict=True))
+        )
 
 
 # --- Deleted conditions --------------------------------------------------------------------------
@@ -455,11 +479,11 @@ def restore_condition(condition_id: int) -> Restored:
     mentions = _deleted_with(Mention, token, condition_id=condition_id)
     for row in mentions:
         mention = _reinsert(row)
-        source_ids = [s.source_id for s in row.historicalmention_sources_set.all()]
-        if not source_ids and row.prev_record is not None:
+        wanted = _sources(row)
+        if not wanted and row.prev_record is not None:
             # Deleted before deletion records kept their sources: the state just before.
-            source_ids = [s.source_id for s in row.prev_record.historicalmention_sources_set.all()]
-        mention.sources.set(Source.objects.filter(pk__in=source_ids))
+            wanted = _sources(row.prev_record)
+        _set_sources(mention, wanted)
     return Restored(condition, len(mentions), len(xrefs), len(links))
 
 

@@ -35,7 +35,7 @@ from .models import (
     frequency_label,
 )
 from .ordering import BAND_RANK, NOT_RECORDED_RANK, Order, band_rank, name_key
-from .summaries import ConditionSummary, FeatureSummary, MentionSummary, SourceSummary
+from .summaries import ConditionSummary, FeatureSummary, MentionSummary, cited_sources
 
 
 @dataclass(frozen=True)
@@ -250,16 +250,6 @@ def _mention_rows() -> tuple[np.ndarray, list[tuple[str, str, str]], list[tuple[
     )
 
 
-def _curated_sources() -> dict[int, tuple[SourceSummary, ...]]:
-    """The sources staff cite, by mention id (HPO mentions carry references instead)."""
-    cited: dict[int, list[SourceSummary]] = {}
-    for mention_id, *source in Mention.sources.through.objects.order_by(
-        "mention_id", "source__title"
-    ).values_list("mention_id", "source__title", "source__url", "source__publisher"):
-        cited.setdefault(mention_id, []).append(SourceSummary(*source))
-    return {pk: tuple(sources) for pk, sources in cited.items()}
-
-
 class MatchIndex:
     def __init__(
         self,
@@ -350,7 +340,7 @@ class MatchIndex:
             np.array(in_name_order, dtype=np.int64),
             frequencies=frequencies,
             annotations=annotations,
-            sources=_curated_sources(),
+            sources=cited_sources(),
         )
 
         # Each mention counts for every ancestor of its feature: expand through the closure table.

@@ -694,13 +694,10 @@ class Source(models.Model):
         return (self.slug,)
 
 
-class MentionManager(models.Manager):
-    def get_by_natural_key(self, condition_slug, feature_slug):
-        return self.get(condition__slug=condition_slug, feature__slug=feature_slug)
-
-
-class Mention(StaffOwned):
-    """A source says that a condition shows (or documents the absence of) a feature."""
+class RecordedFrequency(models.Model):
+    """A frequency exactly as one source records it ("not recorded" when it gives none), and
+    whether that source documents the feature as absent. A mention's own fields hold what its HPO
+    annotation records; each source it cites holds its own figure (MentionSource)."""
 
     class FrequencyKind(models.TextChoices):
         NOT_RECORDED = "not_recorded", "Not recorded"
@@ -717,22 +714,14 @@ class Mention(StaffOwned):
         VERY_RARE = "very_rare", "Very rare (1–4%)"
         EXCLUDED = "excluded", "Excluded (0%)"
 
-    CATEGORY_HPO_IDS = {
-        "HP:0040280": Category.OBLIGATE,
-        "HP:0040281": Category.VERY_FREQUENT,
-        "HP:0040282": Category.FREQUENT,
-        "HP:0040283": Category.OCCASIONAL,
-        "HP:0040284": Category.VERY_RARE,
-        "HP:0040285": Category.EXCLUDED,
-    }
+    FREQUENCY_FIELDS = (
+        "frequency_kind",
+        "frequency_category",
+        "numerator",
+        "denominator",
+        "percent",
+    )
 
-    class Sex(models.TextChoices):
-        ANY = "", "Any"
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-
-    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="mentions")
-    feature = models.ForeignKey(Feature, on_delete=models.PROTECT, related_name="mentions")
     frequency_kind = models.CharField(
         max_length=12, choices=FrequencyKind, default=FrequencyKind.NOT_RECORDED
     )
@@ -745,53 +734,27 @@ class Mention(StaffOwned):
         default=False,
         help_text="The source says this feature is NOT part of the condition.",
     )
-    onset = models.CharField(max_length=100, blank=True, help_text="e.g. “Adult onset”.")
-    sex = models.CharField(max_length=6, choices=Sex, blank=True, default=Sex.ANY)
-    evidence = models.CharField(
-        max_length=3, blank=True, help_text="HPO evidence code: PCS, TAS or IEA."
-    )
-    references = models.CharField(
-        max_length=1000, blank=True, help_text="Identifiers from the HPO annotation, e.g. PMID:123."
-    )
-    curated_on = models.DateField("biocuration date", null=True, blank=True)
-    note = models.TextField(blank=True)
-    sources = models.ManyToManyField(Source, blank=True, related_name="mentions")
-    origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
-
-    objects = MentionManager()
-    history = HistoricalRecords(m2m_fields=[sources])
-    FREQUENCY_FIELDS = (
-        "frequency_kind",
-        "frequency_category",
-        "numerator",
-        "denominator",
-        "percent",
-    )
-    OWNED_GROUPS = {
-        "frequency": FREQUENCY_FIELDS,
-        **{
-            f: (f,)
-            for f in ("is_absent", "onset", "sex", "evidence", "references", "curated_on", "note")
-        },
-    }
 
     class Meta:
-        ordering = ["condition", "feature"]
-        constraints = [
-            models.UniqueConstraint(fields=["condition", "feature"], name="mention_unique_pair"),
+        abstract = True
+
+    @staticmethod
+    def frequency_constraints(prefix: str) -> list[models.CheckConstraint]:
+        """The rules a recorded frequency keeps, named for the model that holds it."""
+        return [
             models.CheckConstraint(
                 condition=Q(numerator__isnull=True)
                 | Q(denominator__isnull=True)
                 | Q(numerator__lte=F("denominator")),
-                name="mention_n_at_most_m",
+                name=f"{prefix}_n_at_most_m",
             ),
             models.CheckConstraint(
                 condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
-                name="mention_percent_0_to_100",
+                name=f"{prefix}_percent_0_to_100",
             ),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
-                name="mention_m_positive",
+                name=f"{prefix}_m_positive",
             ),
             models.CheckConstraint(
                 condition=(
@@ -806,8 +769,117 @@ class Mention(StaffOwned):
                     | Q(frequency_kind="count", numerator__isnull=False, denominator__isnull=False)
                     | Q(frequency_kind="percent", percent__isnull=False)
                 ),
-                name="mention_frequency_complete",
+                name=f"{prefix}_frequency_complete",
             ),
+        ]
+
+    @property
+    def frequency(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.FREQUENCY_FIELDS)
+
+    @property
+    def frequency_label(self) -> str:
+        return frequency_label(*self.frequency)
+
+    @property
+    def frequency_band(self) -> str:
+        return frequency_band(self.is_absent, *self.frequency)
+
+
+class MentionSourceManager(models.Manager):
+    def get_by_natural_key(self, condition_slug, feature_slug, source_slug):
+        return self.get(
+            mention__condition__slug=condition_slug,
+            mention__feature__slug=feature_slug,
+            source__slug=source_slug,
+        )
+
+
+class MentionSource(RecordedFrequency):
+    """A source a mention cites, with the frequency that source itself records: a mention citing
+    several sources credits each with its own figure, never one figure to all."""
+
+    mention = models.ForeignKey("Mention", on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="citations")
+
+    objects = MentionSourceManager()
+
+    class Meta:
+        ordering = ["mention", "source"]
+        verbose_name = "source cited, with its frequency"
+        verbose_name_plural = "sources cited, each with its own frequency"
+        constraints = [
+            models.UniqueConstraint(fields=["mention", "source"], name="mention_source_unique"),
+            *RecordedFrequency.frequency_constraints("mention_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mention}: {self.source} ({self.frequency_label})"
+
+    def natural_key(self):
+        return (*self.mention.natural_key(), self.source.slug)
+
+    natural_key.dependencies = ["conditions.mention", "conditions.source"]
+
+
+class MentionManager(models.Manager):
+    def get_by_natural_key(self, condition_slug, feature_slug):
+        return self.get(condition__slug=condition_slug, feature__slug=feature_slug)
+
+
+class Mention(StaffOwned, RecordedFrequency):
+    """A source says that a condition shows (or documents the absence of) a feature."""
+
+    CATEGORY_HPO_IDS = {
+        "HP:0040280": RecordedFrequency.Category.OBLIGATE,
+        "HP:0040281": RecordedFrequency.Category.VERY_FREQUENT,
+        "HP:0040282": RecordedFrequency.Category.FREQUENT,
+        "HP:0040283": RecordedFrequency.Category.OCCASIONAL,
+        "HP:0040284": RecordedFrequency.Category.VERY_RARE,
+        "HP:0040285": RecordedFrequency.Category.EXCLUDED,
+    }
+
+    class Sex(models.TextChoices):
+        ANY = "", "Any"
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="mentions")
+    feature = models.ForeignKey(Feature, on_delete=models.PROTECT, related_name="mentions")
+    onset = models.CharField(max_length=100, blank=True, help_text="e.g. “Adult onset”.")
+    sex = models.CharField(max_length=6, choices=Sex, blank=True, default=Sex.ANY)
+    evidence = models.CharField(
+        max_length=3, blank=True, help_text="HPO evidence code: PCS, TAS or IEA."
+    )
+    references = models.CharField(
+        max_length=1000, blank=True, help_text="Identifiers from the HPO annotation, e.g. PMID:123."
+    )
+    curated_on = models.DateField("biocuration date", null=True, blank=True)
+    note = models.TextField(blank=True)
+    sources = models.ManyToManyField(
+        Source,
+        through=MentionSource,
+        blank=True,
+        related_name="mentions",
+        help_text="Each with the frequency it records itself.",
+    )
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.CURATED)
+
+    objects = MentionManager()
+    history = HistoricalRecords(m2m_fields=[sources])
+    OWNED_GROUPS = {
+        "frequency": RecordedFrequency.FREQUENCY_FIELDS,
+        **{
+            f: (f,)
+            for f in ("is_absent", "onset", "sex", "evidence", "references", "curated_on", "note")
+        },
+    }
+
+    class Meta:
+        ordering = ["condition", "feature"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "feature"], name="mention_unique_pair"),
+            *RecordedFrequency.frequency_constraints("mention"),
         ]
         indexes = [
             models.Index(fields=["feature", "condition"], name="mention_feature_condition_idx"),
@@ -824,27 +896,6 @@ class Mention(StaffOwned):
     def import_keys(self) -> list:
         return [[self.condition_id, self.feature_id]]
 
-    @property
-    def frequency_label(self) -> str:
-        return frequency_label(
-            self.frequency_kind,
-            self.frequency_category,
-            self.numerator,
-            self.denominator,
-            self.percent,
-        )
-
-    @property
-    def frequency_band(self) -> str:
-        return frequency_band(
-            self.is_absent,
-            self.frequency_kind,
-            self.frequency_category,
-            self.numerator,
-            self.denominator,
-            self.percent,
-        )
-
     def cited_sources(self) -> list[Source]:
         return list(self.sources.all())
 
@@ -855,19 +906,17 @@ class Mention(StaffOwned):
         return super().group_text(group, values)
 
 
-CATEGORY_LABELS = dict(Mention.Category.choices)
-# A frequency as recorded, in the order frequency_label() and frequency_band() take it.
-FREQUENCY_FIELDS = ("frequency_kind", "frequency_category", "numerator", "denominator", "percent")
+CATEGORY_LABELS = dict(RecordedFrequency.Category.choices)
 
 
 def frequency_label(kind, category, numerator, denominator, percent) -> str:
     """A frequency exactly as the source records it; never an implied 100%."""
     match kind:
-        case Mention.FrequencyKind.CATEGORY:
+        case RecordedFrequency.FrequencyKind.CATEGORY:
             return CATEGORY_LABELS.get(category, category)
-        case Mention.FrequencyKind.COUNT:
+        case RecordedFrequency.FrequencyKind.COUNT:
             return f"{numerator} of {denominator} people studied"
-        case Mention.FrequencyKind.PERCENT:
+        case RecordedFrequency.FrequencyKind.PERCENT:
             return f"{percent.normalize():f}% of people studied"
     return "Not recorded"
 
@@ -904,11 +953,11 @@ def frequency_band(is_absent, kind, category, numerator, denominator, percent) -
     if is_absent:
         return "absent"
     match kind:
-        case Mention.FrequencyKind.CATEGORY:
+        case RecordedFrequency.FrequencyKind.CATEGORY:
             return category
-        case Mention.FrequencyKind.COUNT:
+        case RecordedFrequency.FrequencyKind.COUNT:
             share = numerator / denominator * 100
-        case Mention.FrequencyKind.PERCENT:
+        case RecordedFrequency.FrequencyKind.PERCENT:
             share = float(percent)
         case _:
             return "not_recorded"

@@ -15,6 +15,7 @@ from .models import (
     CrossReference,
     Feature,
     Mention,
+    MentionSource,
     Source,
     Synonym,
     normalise_search_text,
@@ -102,3 +103,6 @@ for model in CONTENT_MODELS:
     post_save.connect(content_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
     post_delete.connect(content_changed, sender=model, dispatch_uid=f"bump-{model.__name__}-del")
 m2m_changed.connect(content_changed, sender=Mention.sources.through, dispatch_uid="bump-sources")
+# A source's own frequency is edited on its row (the mention's inline), not through the m2m API.
+for signal in (post_save, post_delete):
+    signal.connect(content_changed, sender=MentionSource, dispatch_uid=f"bump-citation-{signal}")

@@ -6,10 +6,15 @@ model instances or database round trips (a broad query's page shows hundreds of 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .models import slug_url
+from .models import MentionSource, frequency_band, frequency_label, slug_url
+from .ordering import band_rank
+
+# A frequency as a page shows it: (kind, label, band).
+NOT_RECORDED = ("not_recorded", "Not recorded", "not_recorded")
 
 
 class FeatureSummary(NamedTuple):
@@ -38,6 +43,29 @@ class SourceSummary(NamedTuple):
     title: str
     url: str
     publisher: str
+    frequency: tuple[str, str, str] = NOT_RECORDED  # what this source records for the mention
+
+
+class Figure(NamedTuple):
+    """One frequency a mention's sources record, and the numbers of the sources that record it."""
+
+    kind: str
+    label: str
+    band: str
+    citations: tuple[int, ...]
+
+    # Read like a mention's own frequency by the snippets that show one.
+    @property
+    def frequency_kind(self) -> str:
+        return self.kind
+
+    @property
+    def frequency_label(self) -> str:
+        return self.label
+
+    @property
+    def frequency_band(self) -> str:
+        return self.band
 
 
 class Citation(NamedTuple):
@@ -64,6 +92,7 @@ class MentionSummary:
         "references",
         "sources",
         "citations",
+        "figures",
     )
 
     def __init__(
@@ -82,6 +111,7 @@ class MentionSummary:
         self.evidence, self.references = annotation
         self.sources = sources
         self.citations: list[int] = []  # numbers in its result's source list
+        self.figures: list[Figure] = []  # each source's own frequency, grouped (number_citations)
 
     def cited_sources(self) -> tuple[SourceSummary, ...]:
         return self.sources
@@ -105,14 +135,53 @@ def number_citations(mentions: Sequence[MentionSummary]) -> tuple[list[Citation]
         return numbers[key]
 
     for mention in mentions:
-        mention.citations = [
-            number(("source", source.url, source.title), source=source)
-            for source in mention.sources
-        ]
+        cited = [number(("source", s.url, s.title), source=s) for s in mention.sources]
         if mention.references:
             key = ("hpo", mention.evidence, mention.references)
-            mention.citations.append(
-                number(key, source=None, evidence=mention.evidence, references=mention.references)
-            )
+            citation = {"evidence": mention.evidence, "references": mention.references}
+            cited.append(number(key, source=None, **citation))
+        mention.citations = sorted(cited)
+        # Each source is credited with its own figure; the HPO annotation with the mention's.
+        grouped: dict[tuple[str, str, str], list[int]] = {}
+        for figure, n in itertools.zip_longest(credited_figures(mention), cited):
+            grouped.setdefault(figure, []).extend([n] if n else [])
+        mention.figures = sorted(
+            (Figure(*figure, tuple(sorted(ns))) for figure, ns in grouped.items()),
+            key=lambda f: (-band_rank(f.band), f.citations),  # most often recorded first
+        )
     one_source = len(sources) == 1 and all(m.citations for m in mentions)
     return sources, one_source
+
+
+def credited_figures(mention) -> list[tuple[str, str, str]]:
+    """The figures a mention credits, in citing order: each source's own, then its HPO
+    annotation's (the mention's own fields). Citing nothing, its own figure stands alone."""
+    own = (mention.frequency_kind, mention.frequency_label, mention.frequency_band)
+    figures = [source.frequency for source in mention.sources]
+    if mention.references or not figures:
+        figures.append(own)
+    return figures
+
+
+def best_figure(mention) -> tuple[str, str, str]:
+    """The most often recorded of the figures a mention credits (the first such, in citing order)."""
+    return max(credited_figures(mention), key=lambda figure: band_rank(figure[2]))
+
+
+def cited_sources(links=None) -> dict[int, tuple[SourceSummary, ...]]:
+    """The curated sources each mention cites, each with the figure it records, by mention id
+    (HPO mentions carry references instead). `links`: which MentionSource rows (all by default)."""
+    links = MentionSource.objects.all() if links is None else links
+    cited: dict[int, list[SourceSummary]] = {}
+    rows = links.order_by("mention_id", "source__title").values_list(
+        "mention_id",
+        "source__title",
+        "source__url",
+        "source__publisher",
+        "is_absent",
+        *MentionSource.FREQUENCY_FIELDS,
+    )
+    for mention_id, title, url, publisher, absent, kind, *rest in rows:
+        figure = (kind, frequency_label(kind, *rest), frequency_band(absent, kind, *rest))
+        cited.setdefault(mention_id, []).append(SourceSummary(title, url, publisher, figure))
+    return {pk: tuple(sources) for pk, sources in cited.items()}

@@ -10,6 +10,7 @@ from conditions.models import (
     CrossReference,
     Feature,
     Mention,
+    MentionSource,
     Source,
     Synonym,
 )
@@ -98,12 +99,26 @@ class MentionFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def sources(self, create, extracted, **kwargs):
+        """The sources cited, each credited with the mention's figure (give `sources=[]` and
+        MentionSourceFactory rows for sources recording different ones)."""
         if not create:
             return
-        self.sources.add(*(extracted if extracted is not None else [SourceFactory()]))
+        figure = {f: getattr(self, f) for f in (*Mention.FREQUENCY_FIELDS, "is_absent")}
+        sources = extracted if extracted is not None else [SourceFactory()]
+        self.sources.add(*sources, through_defaults=figure)
 
     class Params:
         frequent = factory.Trait(
             frequency_kind=Mention.FrequencyKind.CATEGORY,
             frequency_category=Mention.Category.FREQUENT,
         )
+
+
+class MentionSourceFactory(factory.django.DjangoModelFactory):
+    """A source a mention cites, with the figure that source records."""
+
+    class Meta:
+        model = MentionSource
+
+    mention = factory.SubFactory(MentionFactory, sources=[])
+    source = factory.SubFactory(SourceFactory)

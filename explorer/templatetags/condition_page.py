@@ -7,7 +7,7 @@ A large imported condition lists 185 features; built here like the result cards'
 from django import template
 from django.utils.safestring import mark_safe
 
-from .explorer_tags import annotation_html, source_html
+from .explorer_tags import annotation_html, cite_html, source_html
 
 register = template.Library()
 
@@ -15,14 +15,9 @@ register = template.Library()
 @register.simple_tag
 def page_cite(mention, page) -> str:
     """A mention's numbers in the page's source list, linked to the entries."""
-    numbers = mention.citations
-    if not numbers:
-        return mark_safe(' <span class="cite">(source not recorded)</span>')  # noqa: S308
-    if page.one_source:
+    if page.one_source and mention.citations:
         return ""  # the page's one source is named once, below the features
-    links = ", ".join(f'<a href="#src-{n}">{n}</a>' for n in numbers)
-    word = "sources" if len(numbers) > 1 else "source"
-    return mark_safe(f' <span class="cite">({word} {links})</span>')  # noqa: S308 (numbers)
+    return mark_safe(cite_html(mention.citations, "#src-"))  # noqa: S308 (numbers only)
 
 
 @register.simple_tag

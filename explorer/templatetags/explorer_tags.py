@@ -230,6 +230,33 @@ def frequency(mention) -> str:
     return mark_safe(frequency_html(mention.frequency_band, mention.frequency_label))  # noqa: S308
 
 
+def cite_html(numbers, href_prefix: str) -> str:
+    """A statement's source numbers, linked to the entries of the numbered source list."""
+    if not numbers:
+        return ' <span class="cite">(source not recorded)</span>'
+    links = ", ".join(f'<a href="{escape(href_prefix)}{n}">{n}</a>' for n in numbers)
+    return f' <span class="cite">({"sources" if len(numbers) > 1 else "source"} {links})</span>'
+
+
+def figures_html(mention, href_prefix: str | None) -> str:
+    """Each frequency a mention's sources record, each followed by the numbers of the sources
+    recording it, so no source is credited with another's figure. `href_prefix` None: the one
+    source of everything is named once elsewhere, or the page lists no sources (no numbers)."""
+    figures = mention.figures or [(None, mention.frequency_label, mention.frequency_band, ())]
+    parts = []
+    for _, label, band, numbers in figures:
+        cite = "" if href_prefix is None else cite_html(numbers, href_prefix)
+        parts.append(frequency_html(band, label) + cite)
+    return "; ".join(parts)
+
+
+@register.simple_tag
+def figures(mention, page=None) -> str:
+    """A mention's figures, cited by number against `page`'s source list (if it has several)."""
+    href = None if page is None or page.one_source else "#src-"
+    return mark_safe(figures_html(mention, href))  # noqa: S308 (escaped by the helpers)
+
+
 def link_html(url: str, label: str) -> str:
     return f'<a href="{escape(url)}" rel="noopener">{escape(label)}</a>'
 

@@ -17,6 +17,7 @@ from .explorer_tags import (
     annotation_html,
     band_class,
     card_words,
+    cite_html,
     condition_name_html,
     grid_words,
     heading_name_html,
@@ -37,7 +38,8 @@ def _grid_cell(hit, absent) -> str:
         return ABSENT_CELL if absent else NOT_MENTIONED_CELL
     shown = hit.highest
     via = "" if shown is hit.exact else " via"
-    return f'<td class="{band_class(shown.frequency_band)}{via}">{grid_words(shown)}</td>'
+    best = shown.figures[0] if shown.figures else shown  # the highest its sources record
+    return f'<td class="{band_class(best.frequency_band)}{via}">{grid_words(best)}</td>'
 
 
 @register.simple_tag
@@ -49,16 +51,22 @@ def grid_row(result) -> str:
     return mark_safe(f'<tr><th scope="row">{name}</th>{cells}</tr>')  # noqa: S308
 
 
-def _cite(mention, result) -> str:
-    """A mention's numbers in its result's source list, linked to the entries."""
-    numbers = mention.citations
-    if not numbers:
-        return ' <span class="cite">(source not recorded)</span>'
-    if result.one_source:
+def _cite(mention, result, numbers=None) -> str:
+    """A statement's numbers in its result's source list (a mention's, or those of the sources
+    recording one of its figures), linked to the entries."""
+    numbers = mention.citations if numbers is None else numbers
+    if result.one_source and mention.citations:
         return ""  # the result's one source is named once, below its statements
-    slug = escape(result.condition.slug)
-    links = ", ".join(f'<a href="#src-{slug}-{n}">{n}</a>' for n in numbers)
-    return f' <span class="cite">({"sources" if len(numbers) > 1 else "source"} {links})</span>'
+    return cite_html(numbers, f"#src-{result.condition.slug}-")
+
+
+def _figures(mention, result) -> str:
+    """Each figure the mention's sources record, with the numbers of the sources recording it:
+    no source is credited with another's figure."""
+    figures = mention.figures or [mention]
+    return "; ".join(
+        card_words(f) + _cite(mention, result, getattr(f, "citations", None)) for f in figures
+    )
 
 
 def _hit(hit, result) -> str:
@@ -71,7 +79,7 @@ def _hit(hit, result) -> str:
     if shown is not hit.exact:
         feature = shown.feature
         parts.append(f" as {plain_then_term_html(feature.name, feature.plain_name)}")
-    parts.append(f": {card_words(shown)}{_cite(shown, result)}</li>")
+    parts.append(f": {_figures(shown, result)}</li>")
     return "".join(parts)
 
 

@@ -108,7 +108,8 @@ def test_excluded_means_documented_absent(client, editor):
 
 def test_a_curated_mention_needs_a_source(client, editor):
     mention = MentionFactory()
-    response = mention_post(client, mention, sources=[])
+    # Its sources are the "sources cited" rows, each with its own figure: remove the only one.
+    response = mention_post(client, mention, **{"citations-0-DELETE": "on"})
     assert response.status_code == 200
     assert "Name the source this statement comes from." in response.content.decode()
     assert mention.sources.exists()

@@ -16,7 +16,8 @@ from conditions.condition_page import (
 )
 from conditions.figures import summary_figures
 from conditions.models import BodySystem, Condition, HpoRelease, Mention
-from conditions.summaries import FeatureSummary
+from conditions.ordering import band_rank
+from conditions.summaries import FeatureSummary, best_figure
 from tests.factories import (
     BodySystemFactory,
     ConditionFactory,
@@ -187,8 +188,8 @@ def page_mention(pk: int, band: str, system: int | None, absent: bool, plain: bo
     mention = PageMention(pk, feature, absent, ("category", label, band), ("", ""), ())
     mention.origin, mention.system_id, mention.has_hpo_plain_name = "hpo", system, False
     mention.onset = mention.sex = mention.note = ""
-    bands = BANDS + ["excluded", "not_recorded"]
-    mention.rank = bands.index(band) if band != "not_recorded" else len(bands) - 1
+    mention.best = best_figure(mention)
+    mention.rank = -band_rank(mention.best[2])
     return mention
 
 
