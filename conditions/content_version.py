@@ -207,6 +207,23 @@ class PerVersion[T]:
 SHARED: list[PerVersion] = []  # the shared ones, to load before workers fork (`preload`)
 
 
+def serving_versions(version: str) -> str:
+    """Which versions this process's shared indexes would answer from: "" when all are the
+    current `version`'s, else theirs. A page cache key holding it keeps pages rendered while an
+    index builds (from the previous one) apart from the current version's pages, and still
+    lets them be reused until the new index is in."""
+    if not settings.INDEX_BUILD_IN_BACKGROUND:
+        return ""  # every index is brought up to date before it answers
+    # One not loaded yet is loaded by the request that needs it (then `served_stale` tells).
+    built = [per_version._built[0] for per_version in SHARED if per_version._built]
+    if all(b == version for b in built):
+        return ""
+    for per_version in SHARED:  # bring every one up to date, used by this page or not
+        if per_version._built and per_version._built[0] != version:
+            per_version._refresh_in_background()
+    return ",".join(built)
+
+
 def shared_indexes() -> list[PerVersion]:
     from . import index, search  # noqa: F401 (they define the shared indexes)
 

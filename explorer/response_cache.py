@@ -108,12 +108,13 @@ def cached_by_content(
             _mark_public(not_modified, etag)
             return not_modified
         question = hashlib.sha256(_question(request, params).encode()).hexdigest()
-        key = f"page:{view.__name__}:{version}:{CODE}:{shape}:{question}"
+        serving = content_version.serving_versions(version)
+        key = f"page:{view.__name__}:{version}:{serving}:{CODE}:{shape}:{question}"
         stored = cache.get(key)
         if stored is not None:
             status, content_type, content = stored
             response = HttpResponse(content, status=status, content_type=content_type)
-            _mark_public(response, etag)
+            _mark_public(response, None if serving else etag)
             return response
         if limit and (retry_after := over_limit(request, limit)):
             return too_many_requests(retry_after)
@@ -121,13 +122,18 @@ def cached_by_content(
         if response.status_code not in CACHEABLE_STATUSES or response.streaming:
             return response
         # Only the body is kept: a response whose headers matter (HX-Push-Url) is not stored.
-        if content_version.served_stale() or response.has_header("HX-Push-Url"):
-            _mark_public(response, None)  # never stored under the newer version's key
+        stale = bool(serving) or content_version.served_stale()
+        # Rendered from an older index although the key said every index was current (a
+        # worker's first request after a change): kept nowhere. While an index builds, pages
+        # from the previous one are kept under a key naming the versions they came from, never
+        # under the current version's alone.
+        if (stale and not serving) or response.has_header("HX-Push-Url"):
+            _mark_public(response, None)
             return response
         cache.set(
             key, (response.status_code, response["Content-Type"], response.content), CACHE_SECONDS
         )
-        _mark_public(response, etag)
+        _mark_public(response, None if stale else etag)
         return response
 
     return wrapper
