@@ -85,13 +85,18 @@ class SourceOut(BaseModel):
     title: str
     url: str
     publisher: str = ""
+    frequency: str = Field(description='What this source records, exactly, or "Not recorded".')
+    documented_absent: bool = Field(description="This source says the feature is absent.")
 
 
 class Statement(BaseModel):
     """A source's statement that a condition shows (or documents the absence of) a feature."""
 
     feature: FeatureRef
-    frequency: str = Field(description='Exactly as the source records it, or "Not recorded".')
+    frequency: str = Field(
+        description='The HPO annotation\'s frequency exactly as recorded, or "Not recorded"; '
+        "each cited source's own figure is under `sources`."
+    )
     documented_absent: bool
     sources: list[SourceOut] = Field(description="Staff-cited sources.")
     evidence: str = Field(description="HPO evidence code (PCS, TAS, IEA), if an HPO annotation.")
@@ -269,7 +274,13 @@ def _statement(request: HttpRequest, mention) -> dict:
         "frequency": mention.frequency_label,
         "documented_absent": mention.is_absent,
         "sources": [
-            {"title": s.title, "url": s.url, "publisher": s.publisher}
+            {
+                "title": s.title,
+                "url": s.url,
+                "publisher": s.publisher,
+                "frequency": s.frequency[1],
+                "documented_absent": s.frequency[2] == "absent",
+            }
             for s in mention.cited_sources()
         ],
         "evidence": mention.evidence,

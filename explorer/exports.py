@@ -58,14 +58,23 @@ def spreadsheet_safe(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def source_cells(mention) -> list[tuple[str, str, str, str]]:
-    """(source, url, evidence, reference) for each source a mention cites: the staff's sources,
-    then the HPO annotation's references with its evidence code. Never none: a mention with no
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def source_cells(mention) -> list[tuple[str, ...]]:
+    """(frequency, documented absent, source, url, evidence, reference) for each source a mention
+    cites, each with the figure THAT source records: the staff's sources, then the HPO
+    annotation (its own frequency, evidence code and references). Never none: a mention with no
     recorded source says so rather than vanishing from the download."""
-    cells = [(s.title, s.url, mention.evidence, "") for s in mention.cited_sources()]
+    cells = [
+        (s.frequency[1], _yes_no(s.frequency[2] == "absent"), s.title, s.url, mention.evidence, "")
+        for s in mention.cited_sources()
+    ]
+    own = (mention.frequency_label, _yes_no(mention.is_absent))
     if mention.references:
-        cells.append((HPO_ANNOTATIONS, HPO_URL, mention.evidence, mention.references))
-    return cells or [("no source recorded", "", mention.evidence, "")]
+        cells.append((*own, HPO_ANNOTATIONS, HPO_URL, mention.evidence, mention.references))
+    return cells or [(*own, "no source recorded", "", mention.evidence, "")]
 
 
 def _codes(condition_ids: Iterable[int]) -> dict[int, str]:
@@ -110,8 +119,6 @@ def result_rows(
                         ticked.hpo_id,
                         mention.feature.name,
                         mention.feature.hpo_id,
-                        mention.frequency_label,
-                        "yes" if mention.is_absent else "no",
                         *source,
                         release,
                     ]
@@ -133,8 +140,6 @@ def condition_rows(condition: Condition, request: HttpRequest | None = None) -> 
                 *head,
                 mention.feature.name,
                 mention.feature.hpo_id,
-                mention.frequency_label,
-                "yes" if mention.is_absent else "no",
                 *source,
                 release,
             ]

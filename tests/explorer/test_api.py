@@ -181,6 +181,8 @@ def test_condition_lists_its_mentions_with_sources(client, open_data):
             "title": "Orphanet: POEMS syndrome",
             "url": "https://www.orpha.net/x",
             "publisher": "Example Publisher",
+            "frequency": "Frequent (30–79%)",
+            "documented_absent": False,
         }
     ]
     assert body["features_csv"].endswith("/conditions/poems/features.csv")
