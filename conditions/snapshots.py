@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from .models import IndexSnapshot
@@ -171,6 +171,8 @@ def claim(name: str, version: str) -> bool:
         with transaction.atomic():
             IndexSnapshot.objects.create(name=name, version=_key(version), claimed_at=now)
         return True
+    except OperationalError:  # SQLite busy under a long import: ask again at the next poll
+        return False
     except IntegrityError:
         return bool(
             IndexSnapshot.objects.filter(
