@@ -11,7 +11,8 @@ PORT ?= 8000
 .PHONY: help venv install browser-deps db run import-hpo backup restore test test-fast test-postgres lint bench bench-explore bench-load serve clean
 
 help:
-	@echo "make run          set up, load the curated demo content and serve on http://$(HOST):$(PORT)"
+	@echo "make run          set up, load the curated content and the HPO, serve on http://$(HOST):$(PORT)"
+	@echo "                  (CURATED_ONLY=1 make run: the small curated demo only)"
 	@echo "make import-hpo   add the full Human Phenotype Ontology data (ORPHA + DECIPHER)"
 	@echo "make backup       write all content and the HPO release in use to backups/ (see README)"
 	@echo "make restore FILE=backups/….jsonl.gz   load a backup on an empty, migrated database"
@@ -51,10 +52,14 @@ install: $(VENV)/.installed
 db: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py loaddata curated
-	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py ensure_local_admin --address http://$(HOST):$(PORT)
 
+# `make run` shows the field: the HPO is imported unless that release already is (a second run
+# starts in seconds). CURATED_ONLY=1 keeps the small curated demo.
+CURATED_ONLY ?=
 run: db
-	@echo "Open http://$(HOST):$(PORT)/  (admin at /admin/, login above)"
+	@if [ -z "$(CURATED_ONLY)" ]; then $(PY) manage.py import_hpo --unless-imported; fi
+	@echo "Open http://$(HOST):$(PORT)/  (admin at http://$(HOST):$(PORT)/admin/, login above)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 import-hpo: install

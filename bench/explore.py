@@ -599,10 +599,15 @@ def measure(args, figures: dict) -> bool:
 
     client = Client()
     urls = ["/?" + "&".join(f"feature={i}" for i in ids) for _, ids in queries]
+    page_bytes = {}
     for url in urls:
         response = client.get(url)
         if response.status_code != 200 or b"</html>" not in response.content:
             raise SystemExit(f"{url} answered {response.status_code}")
+        page_bytes[url] = len(response.content)
+    # A phone must carry any results page (issue #15: at most 150 kB of HTML before compression).
+    worst_url = max(page_bytes, key=page_bytes.get)
+    figures["page_size"] = {"worst_kb": page_bytes[worst_url] / 1000, "worst_url": worst_url}
     view = sample([lambda u=u: client.get(u) for u in urls], args.view_reps, 1, cache.clear)
     cache.clear()
     view_cached = sample([lambda u=u: client.get(u) for u in urls], args.view_reps, 1)
@@ -784,6 +789,8 @@ def report(args, figures: dict, raw_checks: list[dict]) -> bool:
             f"peak RSS {imp['maxrss_mb']:.0f} MB"
         )
     idx, mem, h = figures["index"], figures["memory"], figures["hpo3"]
+    size = figures["page_size"]
+    print(f"Worst results page: {size['worst_kb']:.1f} kB of HTML ({size['worst_url']})")
     print(
         f"Index: built in {idx['build_s']:.2f} s, {idx['nbytes_mb']:.1f} MB of arrays; "
         f"RSS {mem['rss_before_index_mb']:.0f} → {mem['rss_after_index_mb']:.0f} MB "

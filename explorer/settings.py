@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "explorer.availability.DatabaseUnavailableMiddleware",  # 503 + quiet log when the DB is down
+    "explorer.compression.PublicGZipMiddleware",  # public pages only: never one with a secret
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

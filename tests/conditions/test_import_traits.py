@@ -105,3 +105,26 @@ def test_staff_onset_and_inheritance_are_kept_and_blanks_filled(tmp_path):
     filled.refresh_from_db()
     assert (kept.name, kept.inheritance) == ("Curated A", "x_linked")
     assert (filled.name, filled.inheritance) == ("Curated B", "autosomal_dominant")
+
+
+def test_unless_imported_skips_a_release_already_in_the_database(tmp_path):
+    out = StringIO()
+    call_command(
+        "import_hpo",
+        obo=DATA / "hp.obo",
+        annotations=DATA / "phenotype.hpoa",
+        unless_imported=True,
+        stdout=out,
+    )
+    assert "already imported" not in out.getvalue()  # the first time it imports
+    condition("ORPHA:100").delete()
+    again = StringIO()
+    call_command(
+        "import_hpo",
+        obo=DATA / "hp.obo",
+        annotations=DATA / "phenotype.hpoa",
+        unless_imported=True,
+        stdout=again,
+    )
+    assert "is already imported" in again.getvalue()
+    assert not Condition.objects.filter(xrefs__code="100").exists()  # nothing was redone

@@ -17,7 +17,14 @@ USERNAME = "admin"
 class Command(BaseCommand):
     help = "Create a local admin account (DEBUG only) and print its login."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--address",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served (make run passes its HOST and PORT).",
+        )
+
+    def handle(self, *args, address, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "Refusing to create a demo admin with DEBUG off; use createsuperuser."
@@ -35,6 +42,6 @@ class Command(BaseCommand):
             password_file.write_text(password + "\n")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Local admin: http://127.0.0.1:8000/admin/  user: {USERNAME}  password: {password}"
+                f"Local admin: {address.rstrip('/')}/admin/  user: {USERNAME}  password: {password}"
             )
         )
