@@ -15,6 +15,8 @@ from .response_cache import is_anonymous
 
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response  # HTML pages only: downloads and the API are left as they are
         # CsrfViewMiddleware (after this one) sets its cookie on every response whose page used
         # the token, so the cookie is how a page with a token is known here.
         if settings.CSRF_COOKIE_NAME in response.cookies or request.META.get(
