@@ -268,7 +268,7 @@ def mention_rows(condition_id) -> list[Mention]:
     return list(
         Mention.objects.filter(condition_id=condition_id)
         .select_related("feature")
-        .prefetch_related("sources")
+        .prefetch_related("citations__source")
         # As the table shows them: plain name first, else the medical one.
         .order_by(Lower(Coalesce(NullIf("feature__plain_name", Value("")), "feature__name")))
     )
@@ -519,7 +519,8 @@ class MentionSourceForm(FrequencyForm):
 
 class MentionSourceFormSet(forms.BaseInlineFormSet):
     def clean(self):
-        """A curated mention names at least one source (an imported one cites its references)."""
+        """A curated mention names at least one source (an imported one cites its references;
+        a figure staff add to it is a row here, so it names its source too)."""
         super().clean()
         if self.instance.origin != Origin.CURATED:
             return
@@ -1004,6 +1005,33 @@ def move_features(system: BodySystem, replacement_id: str):
 class MentionAdmin(HistoryAdmin):
     form = MentionForm
     inlines = [MentionSourceInline]
+    readonly_fields = ["origin"]
+    # An imported mention's own fields are its HPO annotation line: shown, never edited, so the
+    # HPO is never credited with an editor's figure (that goes with the source the editor names).
+    HPO_LINE = [*FREQUENCY_FIELDS, "is_absent", "evidence", "references", "curated_on", "sex"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.origin == Origin.HPO:
+            readonly += self.HPO_LINE
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.origin != Origin.HPO:
+            return super().get_fieldsets(request, obj)
+        fields = [f for f in self.get_fields(request, obj) if f not in self.HPO_LINE]
+        return [
+            (None, {"fields": fields}),
+            (
+                "The HPO's own line (read-only)",
+                {
+                    "fields": self.HPO_LINE,
+                    "description": "What the HPO annotation records, credited to it alone. To "
+                    "correct or add a figure, add the source that records it under “sources "
+                    "cited” with its own frequency.",
+                },
+            ),
+        ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

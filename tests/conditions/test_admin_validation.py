@@ -200,3 +200,85 @@ def test_origin_cannot_be_edited(client, editor, path):
     assert client.post(url, data).status_code == 302
     obj.refresh_from_db()
     assert obj.origin == "hpo"
+
+
+@pytest.fixture
+def imported_mention():
+    condition = ConditionFactory(name="Schnitzler syndrome", origin="hpo")
+    [mention] = Mention.objects.bulk_create(
+        [
+            Mention(
+                condition=condition,
+                feature=FeatureFactory(name="Urticaria"),
+                origin="hpo",
+                evidence="TAS",
+                references="ORPHA:37748",
+                frequency_kind="category",
+                frequency_category="very_frequent",
+            )
+        ]
+    )
+    return mention
+
+
+def test_an_imported_mentions_hpo_line_is_read_only(client, editor, imported_mention):
+    url = f"/admin/conditions/mention/{imported_mention.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "The HPO&#x27;s own line (read-only)" in page
+    assert "Very frequent (80–99%)" in page and "ORPHA:37748" in page
+    data = posted_form(client, url)
+    assert "frequency_category" not in data and "origin" not in data
+    data.update({"frequency_category": "frequent", "origin": "curated", "note": "Adults."})
+
+    assert client.post(url, data).status_code == 302
+    imported_mention.refresh_from_db()
+    assert imported_mention.frequency_category == "very_frequent"  # never the editor's figure
+    assert imported_mention.origin == "hpo" and imported_mention.note == "Adults."
+
+
+def test_an_editors_figure_for_an_imported_mention_goes_with_the_editors_source(
+    client, editor, imported_mention
+):
+    source = SourceFactory(title="Schnitzler syndrome review 2023")
+    url = f"/admin/conditions/mention/{imported_mention.pk}/change/"
+    data = posted_form(client, url)
+    data.update(
+        {
+            "citations-TOTAL_FORMS": "1",
+            "citations-0-mention": str(imported_mention.pk),
+            "citations-0-source": str(source.pk),
+            "citations-0-frequency_kind": "count",
+            "citations-0-numerator": "12",
+            "citations-0-denominator": "20",
+        }
+    )
+
+    assert client.post(url, data).status_code == 302
+
+    citation = imported_mention.citations.get()
+    assert citation.source == source and citation.frequency_label == "12 of 20 people studied"
+    imported_mention.refresh_from_db()
+    assert imported_mention.frequency_label == "Very frequent (80–99%)"  # the HPO's, unchanged
+    table = client.get(
+        f"/admin/conditions/condition/{imported_mention.condition_id}/change/"
+    ).content.decode()
+    assert "HPO annotation (TAS): Very frequent (80–99%)" in table
+    assert "Schnitzler syndrome review 2023: 12 of 20 people studied" in table
+
+
+def test_an_editors_figure_without_a_source_is_refused(client, editor, imported_mention):
+    url = f"/admin/conditions/mention/{imported_mention.pk}/change/"
+    data = posted_form(client, url)
+    data.update(
+        {
+            "citations-TOTAL_FORMS": "1",
+            "citations-0-mention": str(imported_mention.pk),
+            "citations-0-frequency_kind": "percent",
+            "citations-0-percent": "40",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert not imported_mention.citations.exists()
