@@ -23,6 +23,34 @@ def _test_settings(settings, tmp_path_factory):
     settings.INDEX_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "index-snapshots"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _editors_permissions(django_db_setup, django_db_blocker):
+    """The Editors group's permissions as the migrations made them, read before any test runs.
+
+    Transactional tests (browser, snapshots) flush every table, the data migrations' rows included,
+    so `editors_group` makes the group again from this when a later test needs it.
+    """
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        group = Group.objects.get(name="Editors")
+        return list(group.permissions.values_list("content_type__app_label", "codename"))
+
+
+@pytest.fixture
+def editors_group(db, _editors_permissions):
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        wanted = Q(pk__in=[])
+        for app_label, codename in _editors_permissions:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rendered pages are cached; every test starts with none.

@@ -18,22 +18,22 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def session(name: str) -> Client:
+def session(name: str, editors: Group) -> Client:
     user = User.objects.create_user(name, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors)
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def alice():
-    return session("alice")
+def alice(editors_group):
+    return session("alice", editors_group)
 
 
 @pytest.fixture
-def bob():
-    return session("bob")
+def bob(editors_group):
+    return session("bob", editors_group)
 
 
 def test_the_second_of_two_editors_is_refused_and_nothing_is_overwritten(alice, bob):

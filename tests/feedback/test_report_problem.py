@@ -1,7 +1,7 @@
 """“Report a problem with this page”: a plain form, CSRF-protected, rate-limited, no account."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from feedback.models import ProblemReport
@@ -82,11 +82,11 @@ def test_one_address_is_limited_per_hour(client, settings):
     assert other.status_code == 302
 
 
-def test_editors_see_and_close_reports_in_the_admin(client):
+def test_editors_see_and_close_reports_in_the_admin(client, editors_group):
     send(client)
     report = ProblemReport.objects.get()
     editor = User.objects.create_user("ed", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editors_group)
     client.force_login(editor)
     listing = client.get("/admin/feedback/problemreport/?status__exact=open")
     assert b"The frequency of fever looks wrong." in listing.content
