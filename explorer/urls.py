@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import accounts, availability, exports, phenopacket, views
+from . import accounts, availability, compare_views, exports, phenopacket, views
 from .api import api
 
 public_patterns = [
@@ -14,6 +14,9 @@ public_patterns = [
     path("body-systems/", views.body_system_list, name="body_system_list"),
     path("body-systems/<slug:slug>/", views.body_system_detail, name="body_system"),
     path("about/", views.about, name="about"),
+    # Conditions side by side (conditions/compare.py), and the same as CSV.
+    path("compare/", compare_views.compare_page, name="compare"),
+    path("compare.csv", compare_views.compare_csv, name="compare_csv"),
     # Open data: the same questions as the pages, as CSV, phenopackets and JSON (explorer/api.py).
     path("results.csv", exports.results_csv, name="results_csv"),
     path(
