@@ -28,6 +28,7 @@ from .provenance import hpo_version
 from .ratelimit import rate_limited
 from .response_cache import cached_by_content
 from .selection import clean
+from .templatetags.explorer_tags import legend_items
 
 PARAMS = ("condition", "feature", "add")
 SUGGESTIONS = 8
@@ -59,6 +60,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "max_conditions": MAX_CONDITIONS,
         "carried": carried,
         "shows_hpo_data": True,
+        "legend": legend_items(),
     }
     if choice.error:
         # What can still be kept: the conditions found, and conditions named like what was typed.

@@ -6,8 +6,8 @@ Every value is escaped (explorer_tags' snippets, or `escape` below) before it is
 from django import template
 from django.utils.safestring import mark_safe
 
-from .explorer_tags import feature_link_html, frequency_html
-from .results import ABSENT_CELL, NOT_MENTIONED_CELL
+from .explorer_tags import band_class, feature_link_html, grid_words
+from .results import NOT_MENTIONED_CELL
 
 register = template.Library()
 
@@ -22,11 +22,14 @@ def _cite(mention) -> str:
 
 
 def _cell(mention) -> str:
+    """The frequency as the results grid words it (the key says each band in full), with the
+    numbers of its sources; documented absent; or not mentioned."""
     if mention is None:
         return NOT_MENTIONED_CELL
     if mention.is_absent:
-        return ABSENT_CELL + _cite(mention)
-    return frequency_html(mention.frequency_band, mention.frequency_label) + _cite(mention)
+        return f'<td class="ab">Documented absent{_cite(mention)}</td>'
+    css = band_class(mention.frequency_band)
+    return f'<td class="{css}">{grid_words(mention)}{_cite(mention)}</td>'
 
 
 @register.simple_tag
@@ -35,6 +38,6 @@ def compare_row(row) -> str:
     feature = row.feature
     name = feature_link_html(feature.get_absolute_url(), feature.name, feature.plain_name)
     mark = MARK if row.marked else ""
-    cells = "".join(f"<td>{_cell(cell)}</td>" for cell in row.cells)
+    cells = "".join(_cell(cell) for cell in row.cells)
     attrs = ' class="is-marked"' if row.marked else ""
     return mark_safe(f'<tr{attrs}><th scope="row">{mark}{name}</th>{cells}</tr>')  # noqa: S308
