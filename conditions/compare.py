@@ -109,8 +109,9 @@ def choose(values: Sequence[str]) -> Choice:
         )
     chosen: list[Condition] = []
     choice = Choice(chosen)
+    by_slug = Condition.objects.published().in_bulk(values, field_name="slug")  # the usual case
     for value in values:
-        found = _find(value)
+        found = by_slug.get(value) or _find(value)
         if found is None:
             choice.unknown.append(value)
         elif any(c.pk == found.pk for c in chosen):

@@ -22,6 +22,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 from pydantic import BaseModel, Field
 
+from conditions.compare import ORDER_RULE, choose, compare
 from conditions.condition_page import condition_page
 from conditions.index import DIMENSIONS
 from conditions.matching import ConditionResult, FeatureHit, explain, ranked, resolve_features
@@ -522,4 +523,89 @@ def explore(request: HttpRequest, query: Query[ExploreQuery]):
         "results": [_result(request, r) for r in results],
         "csv": _with_query(request, "explorer:results_csv", pairs),
         "phenopacket": _with_query(request, "explorer:phenopacket_export", pairs),
+    }
+
+
+# Conditions side by side (conditions/compare.py), as the /compare/ page shows them -----------
+
+
+class CompareCell(BaseModel):
+    condition: str = Field(description="The condition's slug (one cell per condition, in order).")
+    mentioned: bool = Field(description="Its sources mention the feature (present or absent).")
+    statement: Statement | None = Field(description="What its sources record; null if none.")
+
+
+class CompareRow(BaseModel):
+    feature: FeatureRef
+    body_system: str
+    recorded_alike: bool = Field(description="Every condition's sources record it at one step.")
+    marked: bool = Field(description="One of the `feature` values carried in the query.")
+    cells: list[CompareCell]
+
+
+class CompareQuery(Schema):
+    condition: list[str] = Field(
+        default_factory=list,
+        description="2 to 4 conditions: slugs, codes such as ORPHA:2905, or exact names.",
+        max_length=20,
+    )
+    feature: list[str] = Field(
+        default_factory=list,
+        description="Features to mark (slugs or HPO ids), as carried from the explore page.",
+        max_length=settings.EXPLORER_MAX_FEATURES,
+    )
+
+
+class CompareOut(Notice):
+    order: str = Field(description="How the rows are ordered (not a likelihood).")
+    conditions: list[ConditionRef]
+    unknown: list[str] = Field(description="Values that name no published condition.")
+    duplicates: list[str] = Field(description="Values naming a condition already listed.")
+    rows: list[CompareRow] = Field(description="Recorded differently first, then alike.")
+    csv: str
+
+
+@api.get(
+    "/compare",
+    response={200: CompareOut, **ERRORS},
+    summary="Conditions side by side: what their sources record alike and differently",
+)
+@shared
+def compare_conditions(request: HttpRequest, query: Query[CompareQuery]):
+    """The /compare/ page as data: every feature any of the conditions' sources mention, one
+    cell per condition with the frequency exactly as recorded and its sources, the features
+    recorded most differently first. It says what sources record, not which condition a
+    person has."""
+    choice = choose([clean(v) for v in query.condition])
+    if choice.error:
+        raise HttpError(400, " ".join([choice.error, *choice.problems]))
+    comparison = compare(choice.conditions, [clean(v) for v in query.feature])
+    slugs = [c.slug for c in comparison.conditions]
+    rows = [
+        {
+            "feature": _feature(request, row.feature),
+            "body_system": group.name,
+            "recorded_alike": row.shared,
+            "marked": row.marked,
+            "cells": [
+                {
+                    "condition": slug,
+                    "mentioned": cell is not None,
+                    "statement": _statement(request, cell) if cell is not None else None,
+                }
+                for slug, cell in zip(slugs, row.cells, strict=True)
+            ],
+        }
+        for group in comparison.groups + comparison.shared
+        for row in group.rows
+    ]
+    pairs = [("condition", s) for s in slugs] + [("feature", f.slug) for f in comparison.marked]
+    return {
+        **_notice(),
+        "order": ORDER_RULE,
+        "conditions": [_condition(request, c) for c in comparison.conditions],
+        "unknown": choice.unknown,
+        "duplicates": choice.duplicates,
+        "rows": rows,
+        "csv": _with_query(request, "explorer:compare_csv", pairs),
     }

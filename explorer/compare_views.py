@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from conditions.compare import MAX_CONDITIONS, MIN_CONDITIONS, ORDER_RULE, choose, compare
+from conditions.matching import ranked, resolve_features
+from conditions.models import Condition
 from conditions.search import search_conditions
 
 from .exports import (
@@ -32,6 +34,7 @@ from .templatetags.explorer_tags import legend_items
 
 PARAMS = ("condition", "feature", "add")
 SUGGESTIONS = 8
+CANDIDATES = 12  # conditions offered to tick when arriving from the results
 
 
 def _values(request: HttpRequest, name: str) -> list[str]:
@@ -62,15 +65,26 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "shows_hpo_data": True,
         "legend": legend_items(),
     }
+    if not values and carried:
+        # Arriving from the results: the conditions whose sources mention those features, in the
+        # results' order, to tick.
+        features = resolve_features(carried).features
+        ids = (
+            [condition_id for condition_id, _ in ranked(features)[:CANDIDATES]] if features else []
+        )
+        found = Condition.objects.in_bulk(ids)
+        context["candidates"] = [found[pk] for pk in ids if pk in found]
+        context["keep"] = [("feature", f.slug) for f in features]
     if choice.error:
         # What can still be kept: the conditions found, and conditions named like what was typed.
         typed = [v for v in choice.unknown if v]
         context["suggestions"] = (
             list(search_conditions(typed[-1])[:SUGGESTIONS]) if typed and len(typed[-1]) > 2 else []
         )
-        context["keep"] = [("condition", c.slug) for c in choice.conditions] + [
-            ("feature", v) for v in carried
-        ]
+        context.setdefault(
+            "keep",
+            [("condition", c.slug) for c in choice.conditions] + [("feature", v) for v in carried],
+        )
         status = 400 if values else 200
         return render(request, template, context, status=status)
     comparison = compare(choice.conditions, carried)

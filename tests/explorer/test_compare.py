@@ -235,16 +235,56 @@ def test_condition_pages_and_results_offer_a_plain_get_form_to_compare(client, t
     assert '<input type="hidden" name="condition" value="poems-syndrome">' in form.group(0)
     assert 'name="add"' in form.group(0)
     html = client.get("/?feature=polyneuropathy").content.decode()
-    assert '<form id="compare-form" method="get" action="/compare/"></form>' in html
-    pick = re.search(r'<details class="system-group compare-pick">.*?</details>', html, re.S)
-    assert (
-        'name="condition" value="poems-syndrome" id="cmp-poems-syndrome" form="compare-form"'
-        in pick.group(0)
-    )
-    assert 'name="feature" value="polyneuropathy" form="compare-form"' in pick.group(0)
-    assert '<button type="submit" form="compare-form">' in pick.group(0)
+    link = re.search(r'<a href="(/compare/\?feature=polyneuropathy)">Compare some of these', html)
+    picker = client.get(link.group(1)).content.decode()
+    form = re.search(
+        r'<form class="compare-pick" method="get" action="/compare/">.*?</form>', picker, re.S
+    ).group(0)
+    offered = re.findall(r'name="condition" value="([^"]+)"', form)
+    assert sorted(offered) == ["al-amyloidosis", "multiple-myeloma", "poems-syndrome"]
+    assert '<input type="hidden" name="feature" value="polyneuropathy">' in form
     # What the form sends is a comparison.
     response = client.get(
         "/compare/?condition=poems-syndrome&condition=al-amyloidosis&feature=polyneuropathy"
     )
     assert response.status_code == 200
+
+
+def test_api_gives_the_same_rows_in_the_same_order(client, trio):
+    page = client.get(url("poems-syndrome", "multiple-myeloma", "al-amyloidosis")).content.decode()
+    response = client.get(
+        "/api/compare?condition=poems-syndrome&condition=multiple-myeloma&condition=ORPHA:2905"
+        "&condition=al-amyloidosis&feature=polyneuropathy"
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert [r["feature"]["slug"] for r in data["rows"]] == row_slugs(page)
+    assert data["duplicates"] == ["ORPHA:2905"] and "not a likelihood" in data["order"]
+    first = data["rows"][0]
+    assert first["marked"] is True and first["recorded_alike"] is False
+    poems = first["cells"][0]
+    assert poems["condition"] == "poems-syndrome"
+    assert poems["statement"]["frequency"] == "Always (100%)"
+    assert poems["statement"]["sources"][0]["title"] == "A clinical series"
+    skin = next(r for r in data["rows"] if r["feature"]["slug"] == "skin-thickening")
+    assert skin["cells"][1] == {
+        "condition": "multiple-myeloma",
+        "mentioned": False,
+        "statement": None,
+    }
+    assert skin["cells"][2]["statement"]["documented_absent"] is True
+    assert data["rows"][-1]["recorded_alike"] is True
+    assert "/compare.csv?condition=poems-syndrome" in data["csv"]
+
+
+@pytest.mark.parametrize(
+    "query", ["condition=poems-syndrome", "condition=a&condition=b", "&".join(["condition=x"] * 5)]
+)
+def test_api_bad_input_is_a_400_with_the_message(client, trio, query):
+    response = client.get(f"/api/compare?{query}")
+    assert response.status_code == 400
+    assert (
+        "A comparison needs" in response.json()["detail"]
+        or "at most 4" in response.json()["detail"]
+    )
+    assert "not a diagnosis" in response.json()["note"].lower() or response.json()["note"]

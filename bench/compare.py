@@ -1,0 +1,81 @@
+"""Time the comparison page for the largest comparison of four imported conditions (the four
+published conditions with the most mentions), on whatever database DATABASE_URL names (import the
+HPO first: `make import-hpo`). Prints figures; asserts nothing.
+
+    .venv/bin/python bench/compare.py [--runs 20]
+
+Also the three conditions of issue #13 (POEMS syndrome, multiple myeloma, AL amyloidosis) and the
+same four as CSV. The page cache is cleared before every request: median and worst ms, and kB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.cache import cache  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from conditions.models import Condition  # noqa: E402
+
+TRIO = ["poems-syndrome", "multiple-myeloma", "al-amyloidosis"]
+
+
+def largest_four() -> list[str]:
+    return list(
+        Condition.objects.published()
+        .annotate(n=Count("mentions", filter=Q(mentions__feature__is_published=True)))
+        .order_by("-n", "slug")
+        .values_list("slug", flat=True)[:4]
+    )
+
+
+def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:
+    times, size = [], 0
+    client.get(url)  # warm the indexes and templates once
+    for _ in range(runs):
+        cache.clear()
+        start = time.perf_counter()
+        response = client.get(url, REMOTE_ADDR=f"10.1.{time.perf_counter_ns() % 250}.1")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(body)
+    return statistics.median(times), max(times), size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    runs = parser.parse_args().runs
+    setup_test_environment()  # the test client's host is allowed
+    client = Client()
+    four = largest_four()
+    cases = [
+        ("largest four, page", "/compare/", four),
+        ("largest four, CSV", "/compare.csv", four),
+        ("POEMS / myeloma / AL amyloidosis, page", "/compare/", TRIO),
+    ]
+    print(f"largest four: {', '.join(four)}")
+    for label, path, slugs in cases:
+        url = f"{path}?{urlencode([('condition', s) for s in slugs])}"
+        median, worst, size = measure(client, url, runs)
+        print(f"{label:40} median {median:6.1f} ms  worst {worst:6.1f} ms  {size / 1000:6.1f} kB")
+
+
+if __name__ == "__main__":
+    main()
