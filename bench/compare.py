@@ -5,7 +5,8 @@ HPO first: `make import-hpo`). Prints figures; asserts nothing.
     .venv/bin/python bench/compare.py [--runs 20]
 
 Also the three conditions of issue #13 (POEMS syndrome, multiple myeloma, AL amyloidosis) and the
-same four as CSV. The page cache is cleared before every request: median and worst ms, and kB.
+same four as CSV. The page cache is cleared before every request: median and worst ms (wall clock, and the
+median CPU time of this process, which a busy shared machine inflates less), and kB.
 """
 
 from __future__ import annotations
@@ -44,18 +45,19 @@ def largest_four() -> list[str]:
     )
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:
-    times, size = [], 0
+def measure(client: Client, url: str, runs: int) -> tuple[float, float, float, int]:
+    times, cpu, size = [], [], 0
     client.get(url)  # warm the indexes and templates once
     for _ in range(runs):
         cache.clear()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, REMOTE_ADDR=f"10.1.{time.perf_counter_ns() % 250}.1")
         body = b"".join(response.streaming_content) if response.streaming else response.content
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         size = len(body)
-    return statistics.median(times), max(times), size
+    return statistics.median(times), max(times), statistics.median(cpu), size
 
 
 def main() -> None:
@@ -73,8 +75,12 @@ def main() -> None:
     print(f"largest four: {', '.join(four)}")
     for label, path, slugs in cases:
         url = f"{path}?{urlencode([('condition', s) for s in slugs])}"
-        median, worst, size = measure(client, url, runs)
-        print(f"{label:40} median {median:6.1f} ms  worst {worst:6.1f} ms  {size / 1000:6.1f} kB")
+        median, worst, cpu, size = measure(client, url, runs)
+        print(
+            f"{label:40} median {median:6.1f} ms (CPU {cpu:5.1f} ms)  worst {worst:6.1f} ms  "
+            f"{size / 1000:6.1f} kB"
+        )
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from .condition_page import PageMention, _page_mentions
 from .matching import resolve_features
-from .models import BodySystem, Condition, CrossReference
+from .models import BodySystem, Condition, normalise_search_text
+from .search import find_conditions
 from .summaries import Citation, FeatureSummary, number_citations
 
 MIN_CONDITIONS = 2
@@ -87,19 +86,21 @@ class Choice:
         return said
 
 
-def _find(value: str) -> Condition | None:
-    published = Condition.objects.published()
-    scheme, colon, code = value.partition(":")
-    if colon and scheme.upper() in CrossReference.Scheme.values:
-        found = published.filter(xrefs__scheme=scheme.upper(), xrefs__code=code.strip()).first()
-        if found:
-            return found
-    return published.filter(Q(slug=value) | Q(name__iexact=value)).order_by("slug").first()
+def _find(value: str) -> int | None:
+    """A condition by the site's own search (codes such as ORPHA:2905, names, other names),
+    taken only when exactly one condition's code or name is what was typed."""
+    typed = normalise_search_text(value)
+    exact = {
+        m.condition.pk
+        for m in find_conditions(value, limit=5)
+        if normalise_search_text(m.matched_text) == typed
+    }
+    return exact.pop() if len(exact) == 1 else None
 
 
 def choose(values: Sequence[str]) -> Choice:
-    """The conditions asked for (slugs, codes such as ORPHA:2905, or exact names), each once, in
-    the order asked; `error` says why nothing can be compared when that is so."""
+    """The conditions asked for (slugs, codes such as ORPHA:2905, or names), each once, in the order
+    asked; `error` says why nothing can be compared when that is so."""
     values = [v for v in values if v]
     if len(values) > MAX_CONDITIONS:
         return Choice(
@@ -110,8 +111,10 @@ def choose(values: Sequence[str]) -> Choice:
     chosen: list[Condition] = []
     choice = Choice(chosen)
     by_slug = Condition.objects.published().in_bulk(values, field_name="slug")  # the usual case
+    wanted = {value: by_slug[value].pk if value in by_slug else _find(value) for value in values}
+    found_by_pk = Condition.objects.published().in_bulk([pk for pk in wanted.values() if pk])
     for value in values:
-        found = by_slug.get(value) or _find(value)
+        found = found_by_pk.get(wanted[value])
         if found is None:
             choice.unknown.append(value)
         elif any(c.pk == found.pk for c in chosen):

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from conditions.compare import MAX_CONDITIONS, MIN_CONDITIONS, ORDER_RULE, choose, compare
 from conditions.matching import ranked, resolve_features
 from conditions.models import Condition
-from conditions.search import search_conditions
+from conditions.search import find_conditions
 
 from .exports import (
     CONDITION_HEAD,
@@ -79,7 +79,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         # What can still be kept: the conditions found, and conditions named like what was typed.
         typed = [v for v in choice.unknown if v]
         context["suggestions"] = (
-            list(search_conditions(typed[-1])[:SUGGESTIONS]) if typed and len(typed[-1]) > 2 else []
+            [m.condition for m in find_conditions(typed[-1], SUGGESTIONS)] if typed else []
         )
         context.setdefault(
             "keep",
