@@ -261,6 +261,7 @@ def test_openapi_schema_is_valid_openapi(client, open_data):
         "/api/conditions",
         "/api/conditions/{slug}",
         "/api/explore",
+        "/api/compare",
     }
 
 
