@@ -37,7 +37,7 @@ STEPS = {
 }
 NOT_MENTIONED_STEP = 0
 ORDER_RULE = (
-    "Each cell counts as a step: always 5, very frequent 4, frequent 3, occasional 2, very rare "
+    "Each cell counts as a step, from the highest frequency any of its sources records: always 5, very frequent 4, frequent 3, occasional 2, very rare "
     "or mentioned with no frequency recorded 1; excluded, documented absent or not mentioned 0. "
     "Features whose highest and lowest steps are furthest apart come first; among equals, the one "
     "recorded most often by any of them, then by name. Body systems are listed by their most "
@@ -49,9 +49,10 @@ ORDER_RULE = (
 
 def cell_step(mention: PageMention | None) -> int:
     """A cell's step: NOT_MENTIONED_STEP when the condition's sources do not mention the feature."""
-    if mention is None:
+    if mention is None or mention.is_absent:
         return NOT_MENTIONED_STEP
-    return STEPS.get(mention.frequency_band, NOT_MENTIONED_STEP)
+    # The most often recorded figure any of its sources credits (each source's own figure).
+    return STEPS.get(mention.best[2], NOT_MENTIONED_STEP)
 
 
 def row_key(steps: Sequence[int]) -> tuple[int, int]:

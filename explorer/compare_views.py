@@ -149,9 +149,8 @@ def compare_rows(comparison, request: HttpRequest | None = None):
                 if mention is None:
                     yield [*start, *head, "not mentioned", "no", "", "", "", "", release]
                     continue
-                for source in source_cells(mention):
-                    absent = "yes" if mention.is_absent else "no"
-                    yield [*start, *head, mention.frequency_label, absent, *source, release]
+                for statement in source_cells(mention):  # each source with its own figure
+                    yield [*start, *head, *statement, release]
 
 
 @require_GET

@@ -6,7 +6,7 @@ Every value is escaped (explorer_tags' snippets, or `escape` below) before it is
 from django import template
 from django.utils.safestring import mark_safe
 
-from .explorer_tags import band_class, feature_link_html, grid_words
+from .explorer_tags import cite_html, feature_link_html, figures_html
 from .results import NOT_MENTIONED_CELL
 
 register = template.Library()
@@ -14,22 +14,14 @@ register = template.Library()
 MARK = '<span class="marked" title="One of your features">★<span class="visually-hidden"> (one of your features)</span></span> '
 
 
-def _cite(mention) -> str:
-    numbers = mention.citations
-    if not numbers:
-        return ' <span class="cite">(source not recorded)</span>'
-    return " " + " ".join(f'<a class="cite" href="#src-{n}">[{n}]</a>' for n in numbers)
-
-
 def _cell(mention) -> str:
-    """The frequency as the results grid words it (the key says each band in full), with the
-    numbers of its sources; documented absent; or not mentioned."""
+    """Each figure the condition's sources record, each with the numbers of the sources that
+    record it (figures_html, as condition pages show them); documented absent; or not mentioned."""
     if mention is None:
         return NOT_MENTIONED_CELL
     if mention.is_absent:
-        return f'<td class="ab">Documented absent{_cite(mention)}</td>'
-    css = band_class(mention.frequency_band)
-    return f'<td class="{css}">{grid_words(mention)}{_cite(mention)}</td>'
+        return f'<td class="ab">Documented absent{cite_html(mention.citations, "#src-")}</td>'
+    return f"<td>{figures_html(mention, '#src-')}</td>"
 
 
 @register.simple_tag

@@ -14,6 +14,7 @@ from tests.factories import (
     CrossReferenceFactory,
     FeatureFactory,
     MentionFactory,
+    MentionSourceFactory,
     SourceFactory,
 )
 
@@ -80,10 +81,11 @@ def test_rows_differing_most_come_first_and_shared_ones_are_folded(client, trio)
     folded = html[html.index('<details class="shared-features">') :]
     assert "/features/fatigue/" in folded and "/features/polyneuropathy/" not in folded
     row = re.search(r'<tr><th scope="row"><a href="/features/polyneuropathy/">.*?</tr>', html)
-    assert '<td class="b5">100% ' in row.group(0) and '<td class="b1">1–4% ' in row.group(0)
+    assert '<span class="b5">Always (100%)</span>' in row.group(0)
+    assert '<span class="b1">Very rare (1–4%)</span>' in row.group(0)
     assert '<td class="ab">Documented absent' in html and '<td class="no">Not mentioned' in html
     # hyperpigmentation for the myeloma-like condition: mentioned, no frequency recorded
-    assert '<td class="b0">Mentioned; how often is not recorded' in html
+    assert '<span class="b0">Mentioned; how often is not recorded' in html
     assert "Step" not in html and ORDER_RULE.split(":")[0] in html
 
 
@@ -93,7 +95,52 @@ def test_each_frequency_points_at_the_source_that_records_it(client, trio):
     row = re.search(
         r"<tr[^>]*><th scope=\"row\"><a href=\"/features/polyneuropathy/\">.*?</tr>", html
     ).group(0)
-    assert f'<td class="b5">100% <a class="cite" href="#src-{number}">[{number}]</a></td>' in row
+    cite = f'<span class="cite">(source <a href="#src-{number}">{number}</a>)</span>'
+    assert f'<td><span class="b5">Always (100%)</span> {cite}</td>' in row
+
+
+def test_each_source_is_credited_with_its_own_figure_and_the_order_uses_the_highest(client, trio):
+    poems, myeloma, _ = trio
+    feature = FeatureFactory(name="Clubbing", slug="clubbing")
+    mention = MentionFactory(condition=myeloma, feature=feature, sources=[], **RARE)
+    series = SourceFactory(title="Series", url="https://example.org/clubbing")
+    review = SourceFactory(title="Review", url="https://example.org/review")
+    MentionSourceFactory(
+        mention=mention, source=series, frequency_kind="count", numerator=6, denominator=107
+    )
+    MentionSourceFactory(mention=mention, source=review, **ALWAYS)
+    html = client.get(url("poems-syndrome", "multiple-myeloma")).content.decode()
+    numbers = {
+        title: re.search(rf'<li id="src-(\d+)"><a href="https://example.org/{slug}"', html).group(1)
+        for title, slug in (("Series", "clubbing"), ("Review", "review"))
+    }
+    row = re.search(r'<tr><th scope="row"><a href="/features/clubbing/">.*?</tr>', html).group(0)
+    assert (
+        f'6 of 107 people studied</span> <span class="cite">(source <a href="#src-{numbers["Series"]}">'
+        in row
+    )
+    assert (
+        f'Always (100%)</span> <span class="cite">(source <a href="#src-{numbers["Review"]}">'
+        in row
+    )
+    # Always (the review) vs not mentioned: a gap of 5, so it leads the table.
+    assert row_slugs(html)[0] in {"clubbing", "polyneuropathy"}
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(
+                        "/compare.csv?condition=poems-syndrome&condition=multiple-myeloma"
+                    ).streaming_content
+                ).decode()
+            )
+        )
+    )
+    credited = {(r[10], r[8]) for r in rows[1:] if len(r) > 10 and r[0] == "Clubbing"}
+    assert ("Series", "6 of 107 people studied") in credited and (
+        "Review",
+        "Always (100%)",
+    ) in credited
 
 
 def test_the_page_says_what_it_is_and_keeps_the_sites_notice(client, trio):
