@@ -547,7 +547,8 @@ class CompareQuery(Schema):
     condition: list[str] = Field(
         default_factory=list,
         description="2 to 4 conditions: slugs, codes such as ORPHA:2905, or exact names.",
-        max_length=20,
+        min_length=2,
+        max_length=4,
     )
     feature: list[str] = Field(
         default_factory=list,
@@ -578,7 +579,9 @@ def compare_conditions(request: HttpRequest, query: Query[CompareQuery]):
     person has."""
     choice = choose([clean(v) for v in query.condition])
     if choice.error:
-        raise HttpError(400, " ".join([choice.error, *choice.problems]))
+        # Nothing found under a value: 404, as for an unknown slug; one condition named twice: 400.
+        status = 400 if choice.duplicates and not choice.unknown else 404
+        raise HttpError(status, " ".join([choice.error, *choice.problems]))
     comparison = compare(choice.conditions, [clean(v) for v in query.feature])
     slugs = [c.slug for c in comparison.conditions]
     rows = [
