@@ -128,9 +128,12 @@ def test_the_page_cache_never_keeps_a_page_built_from_an_older_index(client, set
     assert "MGUS" in again.content.decode() and "ETag" not in again.headers
 
     release.set()
-    for shared in content_version.SHARED:
-        shared.wait()
-    fresh = client.get("/?feature=purpura")
+    for _ in range(3):  # a refresh that met a locked test database is started again
+        for shared in content_version.SHARED:
+            shared.wait()
+        fresh = client.get("/?feature=purpura")
+        if "ETag" in fresh.headers:
+            break
     assert "Monoclonal gammopathy" in fresh.content.decode()
     assert "MGUS" not in fresh.content.decode()
     assert fresh.headers["ETag"]
