@@ -177,7 +177,13 @@ def current_index() -> SearchIndex:
     return _current.get()
 
 
+# "HP:0000979", "hp 0000979" or the bare seven digits.
+HPO_ID_QUERY = re.compile(r"^\s*(?:hp\s*:?\s*)?(\d{7})\s*$", re.I)
+
+
 def search_features(query: str, limit: int = 10) -> list[FeatureMatch]:
+    if found := HPO_ID_QUERY.match(query):
+        return _by_hpo_id(f"HP:{found[1]}")
     tokens = query_tokens(query)
     if not tokens or max(len(t) for t in tokens) < MIN_QUERY:
         return []
@@ -191,6 +197,15 @@ def search_features(query: str, limit: int = 10) -> list[FeatureMatch]:
         if corrected != tokens:
             tokens, entries = corrected, index.find(corrected, enough=limit)
     return _best(entries, tokens, limit)
+
+
+def _by_hpo_id(hpo_id: str) -> list[FeatureMatch]:
+    """The tickable feature with this HPO id (an alternative or obsolete id leads to it too)."""
+    pk = index.current_index().tickable.get(hpo_id)
+    if pk is None:
+        return []
+    feature = Feature.objects.only("name", "slug", "plain_name", "hpo_id").get(pk=pk)
+    return [FeatureMatch(feature, feature.name)]
 
 
 def _best(entries: list[_Entry], tokens: list[str], limit: int) -> list[FeatureMatch]:
@@ -335,13 +350,18 @@ def initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
+_folded = functools.lru_cache(maxsize=20_000)(normalise_search_text)
+
+
 def list_conditions(query: str = "", letter: str = "") -> list[ConditionSummary]:
     """The conditions list: those `search_conditions` finds (names, other names, codes), or
     those whose name starts with `letter`, in the human name order used everywhere."""
     conditions = index.current_index().conditions.values()  # in human name order
     if query:
         found = set(search_conditions(query).values_list("pk", flat=True))
-        return [c for c in conditions if c.pk in found]
+        # The database's "contains" keeps accents: "waldenstrom" must find Waldenström too.
+        wanted = normalise_search_text(query)
+        return [c for c in conditions if c.pk in found or (wanted and wanted in _folded(c.name))]
     if letter in A_TO_Z:
         return [c for c in conditions if initial(c.name) == letter]
     return list(conditions)

@@ -187,6 +187,7 @@ def explore(request: HttpRequest) -> HttpResponse:
             "name": urlencode(selected_query + settings_params(Order.NAME, filters)),
         },
         "filters": filters,
+        "filtered": filters != NO_FILTERS,
         "unfiltered_query": urlencode(selected_query + settings_params(order, NO_FILTERS)),
         "facets": ranking.facets,
         "filter_groups": filter_groups(ranking.facets, filters),
