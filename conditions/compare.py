@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .condition_page import PageMention, _page_mentions
+from .condition_page import PageMention, page_mentions
 from .matching import resolve_features
 from .models import BodySystem, Condition, normalise_search_text
 from .search import find_conditions
@@ -205,7 +205,7 @@ def compare(conditions: Sequence[Condition], carried: Sequence[str] = ()) -> Com
     rows: dict[int, Row] = {}
     width = len(conditions)
     for column, condition in enumerate(conditions):
-        for mention in _page_mentions(condition):
+        for mention in page_mentions(condition):
             feature = mention.feature
             if feature.pk not in rows:
                 rows[feature.pk] = Row(feature, mention.system_id, [None] * width, [])

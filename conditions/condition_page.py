@@ -180,7 +180,7 @@ class ConditionPage:
 
 
 def condition_page(condition: Condition) -> ConditionPage:
-    mentions = _page_mentions(condition)
+    mentions = page_mentions(condition)
     present = sorted((m for m in mentions if not m.is_absent), key=lambda m: m.sort_key)
     absent = sorted((m for m in mentions if m.is_absent), key=lambda m: m.sort_key)
     systems = BodySystem.objects.in_bulk()
@@ -242,7 +242,8 @@ def generated_summary(
     )
 
 
-def _page_mentions(condition: Condition) -> list[PageMention]:
+def page_mentions(condition: Condition) -> list[PageMention]:
+    """A condition's published mentions as its page and the comparison page show them."""
     sources = cited_sources(MentionSource.objects.filter(mention__condition=condition))
     rows = (
         Mention.objects.filter(condition=condition, feature__is_published=True)
