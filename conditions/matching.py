@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import index
-from .index import DIMENSIONS, NO_FILTERS, Filters, Ranking
-from .models import Condition, Feature, Mention, frequency_band
+from .models import Condition, Mention, frequency_band
 from .ordering import Order, band_rank, result_key
+from .ranking import DIMENSIONS, NO_FILTERS, Filters, Ranking
 from .summaries import (
     Citation,
     ConditionSummary,
@@ -23,9 +23,6 @@ from .summaries import (
     MentionSummary,
     number_citations,
 )
-
-# A ticked feature: resolved from a URL (a summary), or the feature a feature page is about.
-Ticked = FeatureSummary | Feature
 
 # Mentions kept per ticked feature: the one with the highest frequency recorded (the one the
 # order counts) and the next (the API lists both); the condition's page lists the rest. A results
@@ -38,7 +35,7 @@ EVERY = 2**31  # as `per_feature`: every covering mention (downloads list them a
 class FeatureHit:
     """How one result mentions one ticked feature."""
 
-    ticked: Ticked
+    ticked: FeatureSummary
     # shown: the highest frequency recorded first (the one the order counts), then the ticked
     # feature's own mention, then more specific ones by name
     mentions: list[MentionSummary]
@@ -71,7 +68,7 @@ class ConditionResult:
     condition: ConditionSummary
     hits: list[FeatureHit]  # in the order the features were ticked
     absent: list[MentionSummary] = field(default_factory=list)  # documented absent, each once
-    ticked: Sequence[Ticked] = ()
+    ticked: Sequence[FeatureSummary] = ()
     absent_for: dict[int, MentionSummary] = field(default_factory=dict)  # ticked id -> mention
     sources: list[Citation] = field(default_factory=list)  # cited by the mentions shown
     one_source: bool = False  # every mention shown cites the one source: no numbers needed
@@ -88,7 +85,7 @@ class ConditionResult:
         return len(self.hits)
 
     @property
-    def missing(self) -> list[Ticked]:
+    def missing(self) -> list[FeatureSummary]:
         hit_ids = {hit.ticked.pk for hit in self.hits}
         return [f for f in self.ticked if f.pk not in hit_ids and f.pk not in self.absent_for]
 
@@ -96,7 +93,7 @@ class ConditionResult:
     def _hits_by_feature(self) -> dict[int, FeatureHit]:
         return {hit.ticked.pk: hit for hit in self.hits}
 
-    def cells(self) -> list[tuple[Feature, FeatureHit | None, MentionSummary | None]]:
+    def cells(self) -> list[tuple[FeatureSummary, FeatureHit | None, MentionSummary | None]]:
         """One grid cell per ticked feature: the hit, or the absent-mention, or neither."""
         hits = self._hits_by_feature
         return [(f, hits.get(f.pk), self.absent_for.get(f.pk)) for f in self.ticked]
@@ -118,9 +115,7 @@ def resolve_features(values: Iterable[str]) -> ResolvedFeatures:
     features: list[FeatureSummary] = []
     unknown: list[str] = []
     for value in (v.strip() for v in values if v and v.strip()):
-        pk = match_index.tickable.get(value)
-        if pk is None and value[:3].upper() == "HP:":
-            pk = match_index.tickable.get(value.upper())
+        pk = match_index.ids.resolve(value)
         if pk is None:
             if value not in unknown:
                 unknown.append(value)
@@ -179,7 +174,7 @@ def rank_conditions(
 
 def explain(
     condition_ids: Sequence[int],
-    features: Sequence[Ticked],
+    features: Sequence[FeatureSummary],
     per_feature: int = SHOWN_PER_FEATURE,
 ) -> list[ConditionResult]:
     """Explanations for the given conditions (one page), in the order of `condition_ids`.
@@ -216,7 +211,7 @@ def explain(
 
 
 def ranked(
-    features: Sequence[Ticked], order: str = Order.FREQUENCY, filters: Filters = NO_FILTERS
+    features: Sequence[FeatureSummary], order: str = Order.FREQUENCY, filters: Filters = NO_FILTERS
 ) -> Ranking:
     """The ranking the site shows, from the in-process index (same order as rank_conditions),
     with the filters applied and what each filter option would give (`Ranking.facets`)."""

@@ -18,11 +18,18 @@ NOT_RECORDED = ("not_recorded", "Not recorded", "not_recorded")
 
 
 class FeatureSummary(NamedTuple):
+    """A feature as results show it: the one type of a ticked feature, in matching and views."""
+
     pk: int
     name: str
     plain_name: str
     slug: str
     hpo_id: str = ""
+
+    @classmethod
+    def of(cls, feature) -> FeatureSummary:
+        """The summary of a `Feature` (the feature a feature page is about)."""
+        return cls(feature.pk, feature.name, feature.plain_name, feature.slug, feature.hpo_id or "")
 
     def get_absolute_url(self) -> str:
         return slug_url("explorer:feature", self.slug)

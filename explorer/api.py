@@ -24,11 +24,12 @@ from pydantic import BaseModel, Field
 
 from conditions.compare import ORDER_RULE, choose, compare
 from conditions.condition_page import condition_page
-from conditions.index import DIMENSIONS
 from conditions.matching import ConditionResult, FeatureHit, explain, ranked, resolve_features
 from conditions.models import Condition, Feature
 from conditions.ordering import describe
+from conditions.ranking import DIMENSIONS
 from conditions.search import search_conditions, search_features
+from conditions.summaries import FeatureSummary
 
 from .provenance import NOT_A_DIAGNOSIS, hpo_version, licence_notice
 from .ratelimit import over_limit
@@ -411,7 +412,7 @@ def feature(request: HttpRequest, key: str):
     ).first()
     if found is None:
         raise HttpError(404, f"No published feature has the slug or HPO id {key!r}.")
-    count = len(ranked([found])) if found.is_phenotype else 0
+    count = len(ranked([FeatureSummary.of(found)])) if found.is_phenotype else 0
     return {
         **_notice(),
         "feature": _feature(request, found),

@@ -7,8 +7,8 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from conditions import index
-from conditions.index import DIMENSIONS, Facets, Filters
 from conditions.models import Condition
+from conditions.ranking import DIMENSIONS, Facets, Filters
 from conditions.summaries import FeatureSummary
 
 SOURCE_LABELS = {

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from conditions.index import DIMENSIONS, NO_FILTERS, Filters
 from conditions.matching import parse_filters, parse_order, resolve_features
 from conditions.ordering import Order
+from conditions.ranking import DIMENSIONS, NO_FILTERS, Filters
 from conditions.summaries import FeatureSummary
 
 MAX_VALUE_LENGTH = 200

@@ -19,7 +19,6 @@ from django_htmx.http import push_url
 
 from conditions import content_version
 from conditions.condition_page import condition_page
-from conditions.index import DIMENSIONS, NO_FILTERS
 from conditions.matching import (
     explain,
     parse_filters,
@@ -30,6 +29,7 @@ from conditions.matching import (
 from conditions.models import BodySystem, Condition, Feature, FeatureClosure
 from conditions.ordering import Order, describe
 from conditions.ordering import details as ordering_details
+from conditions.ranking import DIMENSIONS, NO_FILTERS
 from conditions.safety import urgent_advice_for
 from conditions.search import A_TO_Z, find_conditions, list_conditions, search_features
 from conditions.summaries import FeatureSummary
@@ -291,8 +291,9 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    ranking = ranked([feature]) if feature.is_phenotype else []
-    shown = explain([cid for cid, _ in ranking[:FEATURE_PAGE_CONDITIONS]], [feature])
+    ticked = FeatureSummary.of(feature)
+    ranking = ranked([ticked]) if feature.is_phenotype else []
+    shown = explain([cid for cid, _ in ranking[:FEATURE_PAGE_CONDITIONS]], [ticked])
     descendants = FeatureClosure.objects.filter(ancestor=feature).count() - 1
     context = {
         "feature": feature,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from conditions import content_version, index, snapshots
+from conditions import content_version, index, index_build, snapshots
 from conditions.content_version import PerVersion
 from conditions.models import IndexSnapshot
 from tests.factories import ConditionFactory, FeatureFactory, MentionFactory
@@ -47,7 +47,7 @@ def test_an_edit_is_seen_by_a_second_process_which_never_builds_what_the_first_b
 
     def build(version):
         builds.append(version)
-        return index.MatchIndex.build(version)
+        return index_build.build_match_index(version)
 
     first, second = processes(build), processes(build)
     purpura = FeatureFactory(name="Purpura", slug="purpura")

@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 
-from conditions.index import Filters
 from conditions.matching import parse_filters, ranked
 from conditions.models import Condition
 from conditions.ordering import Order, describe, human_key
+from conditions.ranking import Filters
 from tests.factories import (
     ConditionFactory,
     CrossReferenceFactory,
