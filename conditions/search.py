@@ -1,39 +1,42 @@
-"""Find features by medical name, plain name or synonym, the way a visitor types them (and
-conditions by name, other names or code: `find_conditions`).
+"""The one search box: features to tick (by medical name, plain name or synonym) and conditions
+to read (by name, other names or code), found the way a visitor types them (`search`).
 
 Case, accents, hyphens and word order do not matter ("septo optic" finds "Septo-optic dysplasia"),
 every typed word may be the start of a word ("bruis" finds bruising, "enlarged liv" finds
-"enlarged liver"), and a mistyped word is corrected against the words the content actually uses
-("purpra" finds purpura).
+"enlarged liver"), a mistyped word is corrected against the words the content actually uses
+("purpra" finds purpura), and a phrase whose words are not all in one name finds the names
+holding most of them.
 
-Searching scans an in-process index of every name and synonym, built once per content version:
-tens of thousands of LIKE '%…%' comparisons per keystroke would not be fast enough.
+Searching reads in-process word indexes (`word_index`) of every name and synonym, built once per
+content version: tens of thousands of LIKE '%…%' comparisons per keystroke would not be fast
+enough.
 """
 
 from __future__ import annotations
 
-import bisect
-import difflib
-import functools
-import heapq
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-from django.db.models import Q, QuerySet
 
 from . import content_version, index
 from .models import Condition, CrossReference, Feature, Synonym, normalise_search_text
 from .summaries import ConditionSummary
+from .word_index import WordIndex, ranked
 
-PREFIX = 3  # words are bucketed by their first three letters
+NONE = np.empty(0, dtype=np.int32)
 MIN_QUERY = 2  # one letter matches thousands of features and helps nobody
 MAX_TOKENS = 6  # no feature name needs more words to be found
 MAX_CORRECTIONS = 2
-CLOSE = 0.75  # how alike a typo and the word it corrects to must be (difflib's ratio)
-FULL_RATIOS = 8
-NONE = np.empty(0, dtype=np.int32)
+# Words that say nothing about which name is meant: they still rank the name that reads as typed
+# first ("tingling in the feet"), but a name does not count as holding a typed word for them.
+LITTLE_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "by", "due", "for", "from", "in", "into", "is", "of"}
+    | {"on", "or", "the", "to", "with", "without"}
+)
 
 
 @dataclass(frozen=True)
@@ -51,23 +54,15 @@ class _Entry(NamedTuple):
 
 
 class SearchIndex:
+    """Every tickable feature's names and synonyms, built once per content version and shared
+    between processes (see `snapshots`)."""
+
     def __init__(self, version: str, entries: list[_Entry]):
         self.version = version
-        # In the order results are shown when nothing else tells them apart, so a scan in index
-        # order meets the best entries first and can stop as soon as it has enough.
+        # In the order results are shown when nothing else tells them apart.
         self.entries = sorted(entries, key=_tie_order)
-        buckets: dict[str, list[int]] = {}
-        words: set[str] = set()
-        for i, entry in enumerate(self.entries):
-            entry_words = entry.norm.split()
-            # Keyed by each word's first three letters, and by its first two for short queries.
-            for key in {word[:n] for word in entry_words for n in (MIN_QUERY, PREFIX)}:
-                buckets.setdefault(key, []).append(i)
-            words.update(entry_words)
-        # Arrays, in index order: a list of Python ints would weigh several times more in every
-        # worker, while arrays are read from the memory-mapped snapshot the workers share.
-        self.buckets = {key: np.array(at, dtype=np.int32) for key, at in buckets.items()}
-        self.words = sorted(words)  # is any word started by a token; typo candidates (bisect)
+        self.words = WordIndex([entry.norm for entry in self.entries])
+        self.owners = np.fromiter((e.feature_id for e in self.entries), dtype=np.int64)
 
     @classmethod
     def build(cls, version: str) -> SearchIndex:
@@ -86,75 +81,9 @@ class SearchIndex:
             entries.append(_entry(feature_id, names[feature_id], text, lay=lay))
         return cls(version, entries)
 
-    def candidates(self, tokens: list[str]) -> np.ndarray:
-        """Entries holding a word that starts like each token of two letters or more, in index
-        order (a one-letter word beside a longer one: the longer one narrows)."""
-        buckets = sorted(
-            (self.buckets.get(t[:PREFIX], NONE) for t in tokens if len(t) >= MIN_QUERY), key=len
-        )
-        if not buckets:
-            return np.arange(len(self.entries))
-        return functools.reduce(functools.partial(np.intersect1d, assume_unique=True), buckets)
-
-    def find(self, tokens: list[str], enough: int | None = None) -> list[_Entry]:
-        """Entries in which every token starts some word, in index order; with `enough`, the
-        first entries covering that many features after those starting with the whole phrase
-        (the most any ranking of the rest can use)."""
-        if not all(self.starts_a_word(t) for t in tokens):
-            return []
-        phrase = " ".join(tokens)
-        pool = [self.entries[i] for i in self.candidates(tokens).tolist()]
-        # The exact phrase ranks first, then whatever starts with it (matching every token by
-        # construction), then the rest: each group scanned in index order, so it can stop early.
-        hits = [entry for entry in pool if entry.norm == phrase]
-        features = {entry.feature_id for entry in hits}
-        for starting in (True, False):
-            for entry in pool:
-                if enough is not None and len(features) >= enough:
-                    return hits
-                if entry.norm == phrase or entry.norm.startswith(phrase) != starting:
-                    continue
-                if starting or all(_starts_a_word_of(entry.norm, t) for t in tokens):
-                    hits.append(entry)
-                    features.add(entry.feature_id)
-        return hits
-
-    def starts_a_word(self, token: str) -> bool:
-        i = bisect.bisect_left(self.words, token)
-        return i < len(self.words) and self.words[i].startswith(token)
-
-    def correct(self, token: str) -> str | None:
-        """The closest word the content uses, if one is close; None if the token is fine or hopeless."""
-        if len(token) < 4 or self.starts_a_word(token):
-            return None
-        first = bisect.bisect_left(self.words, token[0])
-        end = bisect.bisect_left(self.words, chr(ord(token[0]) + 1))
-        lengths = range(len(token) - 2, len(token) + 3)
-        nearby = [word for word in self.words[first:end] if len(word) in lengths]
-        # difflib.get_close_matches, but the costly full ratio only for the few words the cheap
-        # bound ranks highest: a long word has hundreds of neighbours.
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(token)
-        bounded = []
-        for word in nearby:
-            matcher.set_seq1(word)
-            if matcher.real_quick_ratio() >= CLOSE and (bound := matcher.quick_ratio()) >= CLOSE:
-                bounded.append((bound, word))
-        best = None
-        for _, word in heapq.nlargest(FULL_RATIOS, bounded):
-            matcher.set_seq1(word)
-            ratio = matcher.ratio()
-            if ratio >= CLOSE and (best is None or ratio > best[0]):
-                best = (ratio, word)
-        return best[1] if best else None
-
-
-def _starts_a_word_of(norm: str, token: str) -> bool:
-    return norm.startswith(token) or f" {token}" in norm
-
 
 def _tie_order(entry: _Entry) -> tuple:
-    # Everyday words before technical synonyms, then shorter, then by name (see `_best`).
+    # Everyday words before technical synonyms, then shorter, then by name.
     return (not entry.lay, len(entry.norm), entry.feature_name, entry.norm, entry.feature_id)
 
 
@@ -181,73 +110,6 @@ def current_index() -> SearchIndex:
 HPO_ID_QUERY = re.compile(r"^\s*(?:hp\s*:?\s*)?(\d{7})\s*$", re.I)
 
 
-def search_features(query: str, limit: int = 10) -> list[FeatureMatch]:
-    if found := HPO_ID_QUERY.match(query):
-        return _by_hpo_id(f"HP:{found[1]}")
-    tokens = query_tokens(query)
-    if not tokens or max(len(t) for t in tokens) < MIN_QUERY:
-        return []
-    index = current_index()
-    entries = index.find(tokens, enough=limit)
-    if not entries:
-        # Each correction compares against thousands of words: a few per query are plenty.
-        corrected = [
-            (index.correct(t) if i < MAX_CORRECTIONS else None) or t for i, t in enumerate(tokens)
-        ]
-        if corrected != tokens:
-            tokens, entries = corrected, index.find(corrected, enough=limit)
-    return _best(entries, tokens, limit)
-
-
-def _by_hpo_id(hpo_id: str) -> list[FeatureMatch]:
-    """The tickable feature with this HPO id (an alternative or obsolete id leads to it too)."""
-    pk = index.current_index().tickable.get(hpo_id)
-    if pk is None:
-        return []
-    feature = Feature.objects.only("name", "slug", "plain_name", "hpo_id").get(pk=pk)
-    return [FeatureMatch(feature, feature.name)]
-
-
-def _best(entries: list[_Entry], tokens: list[str], limit: int) -> list[FeatureMatch]:
-    phrase = " ".join(tokens)
-
-    def rank(entry: _Entry) -> tuple:
-        return (
-            entry.norm != phrase,  # exact first
-            not entry.norm.startswith(phrase),  # then what starts with what was typed
-            not entry.lay,  # everyday words before technical synonyms
-            len(entry.norm),
-            entry.feature_name,
-        )
-
-    best: dict[int, tuple[tuple, _Entry]] = {}
-    for entry in entries:
-        key = rank(entry)
-        if entry.feature_id not in best or key < best[entry.feature_id][0]:
-            best[entry.feature_id] = (key, entry)
-    chosen = [entry for _, entry in sorted(best.values())[:limit]]
-    features = Feature.objects.only("name", "slug", "plain_name", "hpo_id").in_bulk(
-        [entry.feature_id for entry in chosen]
-    )
-    return [
-        FeatureMatch(features[e.feature_id], e.text) for e in chosen if e.feature_id in features
-    ]
-
-
-def search_conditions(query: str) -> QuerySet[Condition]:
-    """Published conditions by name, each once, whose name or another name contains the query or
-    whose code (ORPHA, OMIM, ICD-10, DECIPHER) is the query; all of them for an empty query."""
-    conditions = Condition.objects.published().order_by("name")
-    if query:
-        code = Q(xrefs__code=query)
-        if found := CODE_QUERY.match(query):  # "ORPHA:2905", "omim 100100"
-            code |= Q(xrefs__scheme=SCHEMES.get(found[1].lower(), "ICD10"), xrefs__code=found[2])
-        conditions = conditions.filter(
-            Q(name__icontains=query) | Q(aliases__icontains=query) | code
-        ).distinct()
-    return conditions.only("name", "slug", "summary")
-
-
 # Conditions -----------------------------------------------------------------------------------
 
 CODE_QUERY = re.compile(r"^\s*(orpha|orphanet|omim|decipher|icd-?10)\s*:?\s*([\w.]+)\s*$", re.I)
@@ -263,8 +125,7 @@ class ConditionMatch:
 
 class ConditionIndex:
     """Published conditions' names, other names and codes, in the human name order of the match
-    index, built once per content version (a few thousand: scanned in well under a millisecond
-    per word)."""
+    index, built once per content version (a few thousand names)."""
 
     def __init__(self, version: str):
         self.version = version
@@ -273,7 +134,8 @@ class ConditionIndex:
         for pk, aliases in (
             Condition.objects.published().exclude(aliases="").values_list("pk", "aliases")
         ):
-            names[pk] += [line.strip() for line in aliases.splitlines() if line.strip()]
+            if pk in names:
+                names[pk] += [line.strip() for line in aliases.splitlines() if line.strip()]
         self.codes: dict[str, list[int]] = {}  # "ORPHA:2905" and "2905" -> conditions
         labels: dict[int, list[str]] = {}
         for pk, scheme, code in CrossReference.objects.filter(
@@ -285,61 +147,167 @@ class ConditionIndex:
             self.codes.setdefault(code.upper(), []).append(pk)
         self.conditions = match_index.conditions  # in human name order
         self.labels = {pk: ", ".join(sorted(found)) for pk, found in labels.items()}
-        self.entries = [
-            (pk, text, normalise_search_text(text)) for pk in self.conditions for text in names[pk]
-        ]
-        self.buckets: dict[str, list[int]] = {}  # a word's first letters -> entries
-        for i, (_, _, norm) in enumerate(self.entries):
-            for key in {word[:n] for word in norm.split() for n in (MIN_QUERY, PREFIX)}:
-                self.buckets.setdefault(key, []).append(i)
+        self.entries = [(pk, text) for pk in self.conditions for text in names[pk]]
+        self.words = WordIndex([normalise_search_text(text) for _, text in self.entries])
+        self.owners = np.fromiter((pk for pk, _ in self.entries), dtype=np.int64)
 
     def match(self, pk: int, text: str) -> ConditionMatch:
         return ConditionMatch(self.conditions[pk], text, self.labels.get(pk, ""))
 
     def by_code(self, query: str) -> list[ConditionMatch]:
-        """ORPHA:2905, OMIM:…, DECIPHER:…; a bare number only where it is one condition's code."""
+        """ORPHA:2905, OMIM:…, DECIPHER:…, an ICD-10 code (D47.2); a bare number only where it is
+        one condition's code."""
         if found := CODE_QUERY.match(query):
             scheme = SCHEMES.get(found[1].lower(), "ICD10")
             code = found[2].upper()
             key = f"{scheme}:{code}" if scheme != "ICD10" else code
             return [self.match(pk, key) for pk in dict.fromkeys(self.codes.get(key, []))]
         bare = query.strip().upper()
-        pks = list(dict.fromkeys(self.codes.get(bare, []))) if bare.isdigit() else []
-        return [self.match(pks[0], bare)] if len(pks) == 1 else []
-
-    def by_words(self, tokens: list[str], limit: int) -> list[ConditionMatch]:
-        """Names holding most of the words typed (each word may start a word of the name): all
-        of them first, exact and starting matches before others, then name order."""
-        phrase = " ".join(tokens)
-        best: dict[int, tuple[tuple, str]] = {}
-        pool = sorted({i for t in tokens for i in self.buckets.get(t[:PREFIX], ())})
-        for position in pool:
-            pk, text, norm = self.entries[position]
-            held = sum(_starts_a_word_of(norm, t) for t in tokens)
-            if not held:
-                continue
-            key = (-held, norm != phrase, not norm.startswith(phrase), position)
-            if pk not in best or key < best[pk][0]:
-                best[pk] = (key, text)
-        ranked = sorted(best.items(), key=lambda item: item[1][0])
-        if ranked and -ranked[0][1][0][0] == len(tokens):  # some hold every word: only those
-            ranked = [item for item in ranked if -item[1][0][0] == len(tokens)]
-        return [self.match(pk, text) for pk, (_, text) in ranked[:limit]]
+        pks = list(dict.fromkeys(self.codes.get(bare, [])))
+        if bare.isdigit():  # a number may be codes in several schemes: only where it is one's
+            pks = pks if len(pks) == 1 else []
+        return [self.match(pk, bare) for pk in pks]
 
 
 _conditions = content_version.PerVersion(ConditionIndex)
 
 
-def find_conditions(query: str, limit: int = 10) -> list[ConditionMatch]:
-    """Conditions for the search box: by code (ORPHA:2905, OMIM:…, DECIPHER:…, a bare number
-    that is one condition's code), else by name and other names, most of the words first."""
-    found = _conditions.get()
-    if by_code := found.by_code(query):
-        return by_code[:limit]
+# The search box -------------------------------------------------------------------------------
+
+
+class FeatureMatches(Sequence):
+    """Every feature found, best first; a slice fetches just its own features (Paginator-ready)."""
+
+    def __init__(self, found: SearchIndex | None = None, positions=NONE, pks: Sequence[int] = ()):
+        self.found, self.positions, self.pks = found, positions, list(pks)
+
+    def __len__(self) -> int:
+        return len(self.pks) or len(self.positions)
+
+    def count(self) -> int:  # Paginator asks for count() before len()
+        return len(self)
+
+    def __getitem__(self, at):
+        if not isinstance(at, slice):
+            return self[at : at + 1][0]
+        if self.pks:  # an HPO id: the feature itself
+            pairs = [(pk, None) for pk in self.pks[at]]
+        else:
+            pairs = [
+                (self.found.entries[p].feature_id, self.found.entries[p].text)
+                for p in self.positions[at].tolist()
+            ]
+        features = Feature.objects.only("name", "slug", "plain_name", "hpo_id").in_bulk(
+            [pk for pk, _ in pairs]
+        )
+        return [
+            FeatureMatch(features[pk], text or features[pk].name)
+            for pk, text in pairs
+            if pk in features
+        ]
+
+
+class ConditionMatches(Sequence):
+    """Every condition found, best first (from the in-memory index: no query)."""
+
+    def __init__(self, found: ConditionIndex | None = None, positions=NONE, by_code=()):
+        self.found, self.positions, self.by_code = found, positions, list(by_code)
+
+    def __len__(self) -> int:
+        return len(self.by_code) or len(self.positions)
+
+    def count(self) -> int:
+        return len(self)
+
+    def __getitem__(self, at):
+        if not isinstance(at, slice):
+            return self[at : at + 1][0]
+        if self.by_code:
+            return self.by_code[at]
+        return [self.found.match(*self.found.entries[p]) for p in self.positions[at].tolist()]
+
+
+@dataclass(frozen=True)
+class Found:
+    features: FeatureMatches
+    conditions: ConditionMatches
+
+
+NOTHING = Found(FeatureMatches(), ConditionMatches())
+
+
+def search(query: str, features: bool = True, conditions: bool = True) -> Found:
+    """The one search: features to tick and conditions to read, each best first.
+
+    An HPO id finds its feature, a code (ORPHA:2905, a bare number that is one condition's
+    code) its conditions. Otherwise every typed word may start a word of a name, other name or
+    synonym, case, accents and hyphens aside; a word no name uses is corrected to the closest
+    one any name uses (so "POEMS", a condition's word, is never taken for "pores"). When some
+    name holds every word, only such names are offered; otherwise those holding at least half of
+    them and at least two, most first, then those holding the more telling words (that fewer
+    names use). Names that read as typed, then those starting so, come first; then
+    everyday words before technical synonyms, shorter, by name (features) or the human name
+    order (conditions). Searched together, both groups keep to the better of the two: a
+    condition holding every word drops features holding only some, and the other way round.
+    """
+    if features and (found := HPO_ID_QUERY.match(query)):
+        pk = index.current_index().tickable.get(f"HP:{found[1]}")
+        return Found(FeatureMatches(pks=[pk] if pk else []), ConditionMatches())
+    condition_index = _conditions.get()
+    if by_code := (condition_index.by_code(query) if conditions else []):
+        return Found(FeatureMatches(), ConditionMatches(by_code=by_code))
     tokens = query_tokens(query)
     if not tokens or max(len(t) for t in tokens) < MIN_QUERY:
-        return []
-    return found.by_words(tokens, limit)
+        return NOTHING
+    feature_index = current_index()
+    indexes = [feature_index, condition_index]
+    corrections = _corrections(tokens, [found.words for found in indexes])
+    tokens = [corrections.get(t, t) for t in tokens]
+    counted = [t for t in tokens if t not in LITTLE_WORDS] or tokens
+    # The phrase as typed, every word kept ("vitamin d deficiency"), typos corrected.
+    words = normalise_search_text(query).split()[: MAX_TOKENS * 2]
+    phrase = " ".join(corrections.get(word, word) for word in words)
+    # A word few names use tells more than one many use: "amyloidosis" more than "skin".
+    rarity = [1 / max(1, sum(found.words.uses(t) for found in indexes)) for t in counted]
+    groups = [
+        (found, found.words.held(counted, rarity) if wanted else None)
+        for found, wanted in [(feature_index, features), (condition_index, conditions)]
+    ]
+    best = max(held.most() for _, held in groups if held is not None)
+    # Every word held by some name: only such names. Else at least half of them and two (one
+    # word of several is how fuzzy, unrelated names crept in).
+    at_least = best if best == len(counted) else max(2, math.ceil(len(counted) / 2))
+    answers = [
+        ranked(found.words, found.owners, held, phrase, at_least) if held is not None else NONE
+        for found, held in groups
+    ]
+    return Found(
+        FeatureMatches(feature_index, answers[0]), ConditionMatches(condition_index, answers[1])
+    )
+
+
+def _corrections(tokens: list[str], vocabularies: list[WordIndex]) -> dict[str, str]:
+    """Each token that starts no name's word, and the closest word any name uses (a few per
+    query: each compares against thousands of words)."""
+    unknown = [
+        t for t in tokens if len(t) >= 4 and not any(w.starts_a_word(t) for w in vocabularies)
+    ]
+    corrections = {}
+    for token in unknown[:MAX_CORRECTIONS]:
+        if close := [c for words in vocabularies if (c := words.correction(token))]:
+            corrections[token] = max(close)[1]
+    return corrections
+
+
+def search_features(query: str, limit: int = 10) -> list[FeatureMatch]:
+    """Features alone (the API, the admin's lookups): the search box's rule for its first group."""
+    return search(query, conditions=False).features[:limit]
+
+
+def find_conditions(query: str, limit: int | None = 10) -> list[ConditionMatch]:
+    """Conditions alone (the comparison picker, the admin): the search box's rule for its second
+    group."""
+    return search(query, features=False).conditions[:limit]
 
 
 A_TO_Z = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]  # "#": names that start with a digit or a sign
@@ -350,18 +318,13 @@ def initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-_folded = functools.lru_cache(maxsize=20_000)(normalise_search_text)
-
-
 def list_conditions(query: str = "", letter: str = "") -> list[ConditionSummary]:
-    """The conditions list: those `search_conditions` finds (names, other names, codes), or
-    those whose name starts with `letter`, in the human name order used everywhere."""
-    conditions = index.current_index().conditions.values()  # in human name order
+    """The conditions list: every condition the search box's rule finds for `query` (names,
+    other names, codes; best first), or those whose name starts with `letter`, in the human name
+    order used everywhere."""
     if query:
-        found = set(search_conditions(query).values_list("pk", flat=True))
-        # The database's "contains" keeps accents: "waldenstrom" must find Waldenström too.
-        wanted = normalise_search_text(query)
-        return [c for c in conditions if c.pk in found or (wanted and wanted in _folded(c.name))]
+        return [match.condition for match in find_conditions(query, limit=None)]
+    conditions = index.current_index().conditions.values()  # in human name order
     if letter in A_TO_Z:
         return [c for c in conditions if initial(c.name) == letter]
     return list(conditions)

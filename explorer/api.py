@@ -28,7 +28,7 @@ from conditions.matching import ConditionResult, FeatureHit, explain, ranked, re
 from conditions.models import Condition, Feature
 from conditions.ordering import describe
 from conditions.ranking import DIMENSIONS
-from conditions.search import search_conditions, search_features
+from conditions.search import list_conditions, search_features
 from conditions.summaries import FeatureSummary
 
 from .provenance import NOT_A_DIAGNOSIS, hpo_version, licence_notice
@@ -436,7 +436,7 @@ def conditions(
 ):
     """The conditions list's search: names, aliases and codes, by name."""
     query = clean(q)
-    paginator = Paginator(search_conditions(query), CONDITION_PAGE_SIZE)
+    paginator = Paginator(list_conditions(query), CONDITION_PAGE_SIZE)
     shown = paginator.page(min(max(page, 1), paginator.num_pages))
     return {
         **_notice(),

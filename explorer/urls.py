@@ -10,6 +10,7 @@ public_patterns = [
     path("suggest/", views.suggest, name="suggest"),
     path("conditions/", views.condition_list, name="condition_list"),
     path("conditions/<slug:slug>/", views.condition_detail, name="condition"),
+    path("features/", views.feature_list, name="feature_list"),
     path("features/<slug:slug>/", views.feature_detail, name="feature"),
     path("body-systems/", views.body_system_list, name="body_system_list"),
     path("body-systems/<slug:slug>/", views.body_system_detail, name="body_system"),

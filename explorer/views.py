@@ -31,7 +31,7 @@ from conditions.ordering import Order, describe
 from conditions.ordering import details as ordering_details
 from conditions.ranking import DIMENSIONS, NO_FILTERS
 from conditions.safety import urgent_advice_for
-from conditions.search import A_TO_Z, find_conditions, list_conditions, search_features
+from conditions.search import A_TO_Z, list_conditions, search
 from conditions.summaries import FeatureSummary
 
 from .filters import filter_groups, ticked_counts
@@ -200,16 +200,21 @@ def explore(request: HttpRequest) -> HttpResponse:
 
 def _suggestions(query: str, ticked: list[FeatureSummary]) -> dict:
     """Matches for the search box, leaving out features already ticked (but naming them, so a
-    search whose only match is ticked says so rather than "no feature matches")."""
+    search whose only match is ticked says so rather than "no feature matches"), with how many
+    there are in all for the "show all" links."""
     if not query:
         return {"suggestions": [], "suggestions_ticked": [], "condition_suggestions": []}
     ticked_ids = {f.pk for f in ticked}
-    matches = search_features(query, SUGGESTION_LIMIT)
+    found = search(query)  # visitors type condition names (and codes) into the one box too
+    matches = found.features[:SUGGESTION_LIMIT]
     return {
         "suggestions": [m for m in matches if m.feature.pk not in ticked_ids],
         "suggestions_ticked": [m.feature for m in matches if m.feature.pk in ticked_ids],
-        # Visitors type condition names (and codes) into the one box they see.
-        "condition_suggestions": find_conditions(query, CONDITION_SUGGESTION_LIMIT),
+        "features_shown": len(matches),
+        "feature_total": len(found.features),
+        "condition_suggestions": found.conditions[:CONDITION_SUGGESTION_LIMIT],
+        "condition_total": len(found.conditions),
+        "show_all_query": urlencode([("q", query)] + [("feature", f.slug) for f in ticked]),
     }
 
 
@@ -275,6 +280,32 @@ def condition_context(condition: Condition) -> dict:
         # The five most often recorded, a starting point for comparing.
         "explore_query": urlencode([("feature", m.feature.slug) for m in page.present[:5]]),
     }
+
+
+FEATURES_PER_PAGE = 50
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@cached_by_content(params=("q", "feature", "page"))
+def feature_list(request: HttpRequest) -> HttpResponse:
+    """Every feature the search box finds for `q` ("show all N"), paged, each with how many
+    conditions mention it, to tick and take to the explorer with any already ticked."""
+    query = _param(request, "q")
+    ticked = resolve_features(_params(request, "feature")[: settings.EXPLORER_MAX_FEATURES])
+    ticked_ids = {f.pk for f in ticked.features}
+    matches = search(query).features if query else []
+    paginator, page = _page(request, matches, FEATURES_PER_PAGE)
+    context = {
+        "query": query,
+        "ticked": ticked.features,
+        "ticked_ids": ticked_ids,
+        "page": page,
+        "paginator": paginator,
+        "page_query": urlencode([("q", query)] + [("feature", f.slug) for f in ticked.features]),
+    }
+    template = "explorer/feature_list.html" + ("#matches" if _is_partial(request) else "")
+    return render(request, template, context)
 
 
 FEATURE_PAGE_CONDITIONS = 50

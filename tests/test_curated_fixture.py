@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from conditions.matching import explain, rank_conditions, resolve_features
 from conditions.models import Condition, Feature, Mention
-from conditions.search import search_conditions, search_features
+from conditions.search import find_conditions, search_features
 from tests.conftest import CURATED_MODELS
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_lay_words_find_curated_features(curated, words, slug):
     ],
 )
 def test_condition_aliases_find_curated_conditions(curated, words, slug):
-    assert slug in [c.slug for c in search_conditions(words)]
+    assert slug in [m.condition.slug for m in find_conditions(words)]
 
 
 def test_misleading_lay_words_no_longer_lead_to_specialist_features(curated):

@@ -1,8 +1,17 @@
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conditions import search as search_module
 from conditions.search import search_features
-from tests.factories import FeatureFactory, SynonymFactory
+from conditions.word_index import WordIndex, ranked
+from tests.factories import (
+    ConditionFactory,
+    CrossReferenceFactory,
+    FeatureFactory,
+    SynonymFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +82,154 @@ def test_a_long_pasted_query_costs_what_its_distinct_words_cost(features):
     assert names(("enlarged liver " * 20)[:200]) == names("enlarged liver") == ["Hepatomegaly"]
 
 
-def test_stopping_early_keeps_the_ranking_of_a_full_scan():
+# The one search box: features and conditions together ------------------------------------------
+
+
+def found(query):
+    result = search_module.search(query)
+    return (
+        [m.feature.name for m in result.features[:10]],
+        [m.condition.name for m in result.conditions[:10]],
+    )
+
+
+@pytest.fixture
+def field():
+    """Names as the full HPO has them, where fuzzy matching went wrong."""
+    SynonymFactory(
+        feature=FeatureFactory(name="Decreased number of sweat glands"),
+        text="Decreased sweat pores",
+    )
+    SynonymFactory(
+        feature=FeatureFactory(name="Anti-muscle-specific tyrosine kinase antibody"),
+        text="Anti-MUSK antibodies",
+    )
+    FeatureFactory(name="Purpura", hpo_id="HP:0000979")
+    poems = ConditionFactory(name="POEMS syndrome", aliases="Crow-Fukase syndrome")
+    CrossReferenceFactory(condition=poems, scheme="ORPHA", code="2905")
+    ConditionFactory(name="Monoclonal gammopathy of undetermined significance (MGUS)")
+    ConditionFactory(name="Thrombotic thrombocytopenic purpura")
+
+
+def test_a_word_only_a_condition_uses_is_not_corrected_into_a_feature(field):
+    assert found("POEMS") == ([], ["POEMS syndrome"])
+    assert found("mgus") == ([], ["Monoclonal gammopathy of undetermined significance (MGUS)"])
+    assert found("Crow Fukase") == ([], ["POEMS syndrome"])
+
+
+def test_a_word_nothing_uses_is_still_corrected_in_both_groups(field):
+    assert found("purpra") == (["Purpura"], ["Thrombotic thrombocytopenic purpura"])
+    assert found("POEMSS") == ([], ["POEMS syndrome"])
+
+
+def test_an_hpo_id_finds_its_feature_and_a_code_its_condition(field):
+    assert found("HP:0000979") == found("0000979") == (["Purpura"], [])
+    assert found("ORPHA:2905") == found("orpha 2905") == found("2905") == ([], ["POEMS syndrome"])
+
+
+@pytest.fixture
+def bruising():
+    legs = FeatureFactory(name="Bruising susceptibility of the legs")
+    SynonymFactory(feature=legs, text="Easy bruising on the legs", is_layperson=True)
+    FeatureFactory(name="Bruising of the skin")
+    FeatureFactory(name="Skin rash")
+    FeatureFactory(name="Easy fatigability")
+    return legs
+
+
+def test_a_phrase_finds_features_holding_most_of_its_words_most_first(bruising):
+    # No name holds all four words: those holding three, then two; one is not enough.
+    features, _ = found("easy bruising skin legs")
+    assert features == ["Bruising susceptibility of the legs", "Bruising of the skin"]
+
+
+def test_lay_words_typos_and_little_words_in_a_partial_phrase(bruising):
+    assert found("easy bruisng of the skin on legs")[0] == [
+        "Bruising susceptibility of the legs",
+        "Bruising of the skin",
+    ]
+
+
+def test_two_words_need_a_name_holding_both(bruising):
+    assert found("rash legs") == ([], [])
+
+
+def test_names_holding_words_few_names_use_come_before_common_ones():
+    for name in ["Dry skin", "Pale skin", "Thin skin", "Thick skin"]:
+        FeatureFactory(name=name)
+    red = FeatureFactory(name="Erythema of the legs")
+    SynonymFactory(feature=red, text="Red skin on legs", is_layperson=True)
+    FeatureFactory(name="Amyloidosis of the legs")
+    features, _ = found("amyloidosis skin legs")
+    assert features == ["Amyloidosis of the legs", "Erythema of the legs"]
+
+
+def test_a_name_holding_every_word_keeps_partial_names_out_of_the_other_group():
+    SynonymFactory(
+        feature=FeatureFactory(name="Paresthesia of hands and feet"),
+        text="tingling in the hands and feet",
+    )
+    ConditionFactory(name="Symbrachydactyly of hands and feet")
+    assert found("tingling hands feet") == (["Paresthesia of hands and feet"], [])
+    alone = search_module.find_conditions("tingling hands feet")
+    assert [m.condition.name for m in alone] == ["Symbrachydactyly of hands and feet"]
+    ConditionFactory(name="Wrinkly skin syndrome")
+    FeatureFactory(name="Wrinkly skin")
+    assert found("wrinkly skin syndrome") == ([], ["Wrinkly skin syndrome"])
+
+
+def test_every_match_is_counted_for_show_all_and_pages_slice_in_order():
     for i in range(25):
-        feature = FeatureFactory(name=f"Abnormality of part {i:02d}" + " x" * (i % 4))
-        if i % 3 == 0:
-            SynonymFactory(feature=feature, text=f"odd part {i} ab", is_layperson=bool(i % 2))
-    index = search_module.current_index()
-    for query in ["ab", "part ab", "abnormality", "odd"]:
-        tokens = search_module.query_tokens(query)
-        full = search_module._best(index.find(tokens), tokens, 10)
-        assert [m.feature.pk for m in search_features(query)] == [m.feature.pk for m in full]
-        assert len(full) >= 9
+        FeatureFactory(name=f"Seizure type {i:02d}")
+    result = search_module.search("seizure")
+    assert len(result.features) == 25
+    page_two = result.features[10:20]
+    assert [m.feature.name for m in page_two] == [f"Seizure type {i:02d}" for i in range(10, 20)]
+
+
+# The rule itself, against a brute-force reference -------------------------------------------------
+
+WORDS = ["ab", "abc", "abd", "b", "bc", "bcd", "cde", "c"]
+
+
+def reference(texts, owners, tokens, weights, phrase, at_least):
+    """Plain Python: each text's held words and weight, filtered, sorted, best text per owner."""
+    rows = []
+    for position, text in enumerate(texts):
+        words = text.split()
+        held = [i for i, t in enumerate(tokens) if any(w.startswith(t) for w in words)]
+        if len(held) >= max(at_least, 1):
+            weight = sum(weights[i] for i in held)
+            key = (-len(held), -weight, text != phrase, not text.startswith(phrase), position)
+            rows.append((key, position))
+    best = {}
+    for _key, position in sorted(rows):
+        best.setdefault(owners[position], position)
+    return list(best.values())
+
+
+@given(
+    texts=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=4), min_size=1, max_size=30
+    ),
+    tokens=st.lists(
+        st.sampled_from(["a", "ab", "abc", "b", "bc", "c", "cd", "x"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    weights=st.lists(st.integers(1, 8), min_size=4, max_size=4),
+    phrase_words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=2),
+    owner_count=st.integers(1, 6),
+    at_least=st.integers(0, 3),
+)
+def test_ranking_equals_a_brute_force_reference(
+    texts, tokens, weights, phrase_words, owner_count, at_least
+):
+    texts = [" ".join(words) for words in texts]
+    owners = np.array([i % owner_count for i in range(len(texts))], dtype=np.int64)
+    index = WordIndex(texts)
+    weights = [float(w) for w in weights[: len(tokens)]]
+    phrase = " ".join(phrase_words)
+    got = ranked(index, owners, index.held(tokens, weights), phrase, at_least).tolist()
+    assert got == reference(texts, owners, tokens, weights, phrase, at_least)
