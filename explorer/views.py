@@ -19,6 +19,7 @@ from django_htmx.http import push_url
 
 from conditions import content_version
 from conditions.condition_page import condition_page
+from conditions.feature_page import around
 from conditions.matching import (
     explain,
     parse_filters,
@@ -330,9 +331,7 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "feature": feature,
         "urgent": urgent_advice_for([feature.pk]),
         "synonyms": feature.synonyms.all(),
-        "parents": feature.parents.published().order_by("name"),
-        "children": feature.children.published().order_by("name")[:100],
-        "child_count": feature.children.published().count(),
+        "around": around(feature),  # broader features up to the top, narrower ones, with counts
         "descendant_count": descendants,
         "results": shown,
         "total": len(ranking),
