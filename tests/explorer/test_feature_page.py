@@ -109,7 +109,7 @@ def test_the_chain_of_broader_features_runs_from_the_top_with_counts(client, ner
         '<li aria-current="page">Polyneuropathy <span class="count">(3 conditions)</span>' in chain
     )
     assert (
-        'Also a kind of: <a href="/features/nerve-disease/">Nerve disease</a> <span class="count">(3)</span>'
+        'Also a kind of: <a href="/features/nerve-disease/">Nerve disease</a> <span class="count">(3 conditions)</span>'
         in html
     )
 

@@ -27,8 +27,8 @@ HOSTILE = st.sampled_from(HOSTILE_VALUES)
 VALUES = st.one_of(HOSTILE, st.text(max_size=300))
 MARKER = "<zq-marker>"
 
-PARAMS = ["feature", "q", "page", "find"]
-PATHS = ["/", "/suggest/", "/conditions/", "/body-systems/", "/about/"]
+PARAMS = ["feature", "q", "page", "find", "letter"]
+PATHS = ["/", "/suggest/", "/features/", "/conditions/", "/body-systems/", "/about/"]
 SLUG_PATHS = ["/conditions/{}/", "/features/{}/", "/body-systems/{}/"]
 
 FUZZ = settings(
