@@ -24,6 +24,7 @@ from conditions.models import (
     Source,
     Synonym,
 )
+from tests.factories import ConditionLinkFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "hpo"
 OBO, HPOA = DATA / "hp.obo", DATA / "phenotype.hpoa"
@@ -422,3 +423,104 @@ def test_only_iea_lines_that_cite_omim_count_as_omim_derived():
     assert cites_omim("PMID:1; omim:2")
     assert not cites_omim("DECIPHER:6")
     assert not cites_omim("http://www.ncbi.nlm.nih.gov/bookshelf/br.fcgi?book=gene")
+
+
+def annotations_with(tmp_path, old: str, new: str) -> Path:
+    """The test annotations with one frequency written differently."""
+    text = HPOA.read_text()
+    assert text.count(old) == 1
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text(text.replace(old, new))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("3/3", ("count", 3, 3, None)),  # every patient in the study: kept, not "n > m"
+        ("0/3", ("count", 0, 3, None)),
+        ("100%", ("percent", None, None, Decimal("100"))),
+        ("0%", ("percent", None, None, Decimal("0"))),
+    ],
+)
+def test_frequencies_at_the_ends_of_their_range_are_kept_as_recorded(tmp_path, written, stored):
+    output = run(annotations=annotations_with(tmp_path, "\t3/7\t", f"\t{written}\t"))
+    found = mention("ORPHA:100", "HP:0003477")
+    assert (found.frequency_kind, found.numerator, found.denominator, found.percent) == stored
+    unusable = {reason: n for reason, n in notes(output).items() if "not recorded" in reason}
+    assert unusable == {"n > m (kept, not recorded)": 1}  # the file's own 5/3 line alone
+
+
+@pytest.mark.parametrize(
+    ("written", "note"),
+    [
+        ("4/3", "n > m (kept, not recorded)"),
+        ("3/0", "count out of 0 (kept, not recorded)"),
+        ("100.5%", "percent over 100 (kept, not recorded)"),
+        ("HP:0000979", "frequency term not a frequency (kept, not recorded)"),
+        ("often", "unreadable frequency (kept, not recorded)"),
+    ],
+)
+def test_frequencies_that_cannot_be_stored_exactly_are_not_recorded(tmp_path, written, note):
+    output = run(annotations=annotations_with(tmp_path, "\t3/7\t", f"\t{written}\t"))
+    found = mention("ORPHA:100", "HP:0003477")
+    assert found.frequency_kind == "not_recorded"
+    assert (found.numerator, found.denominator, found.percent) == (None, None, None)
+    assert notes(output)[note] >= 1
+
+
+def _write_a_summary(condition):
+    # Loaded from a fixture (or any bulk update): text, but no record of a staff edit.
+    Condition.objects.filter(pk=condition.pk).update(summary="A rare inherited disease.")
+
+
+def _write_a_description(condition):
+    Condition.objects.filter(pk=condition.pk).update(description="A longer text staff wrote.")
+
+
+def _correct_the_onset_in_the_admin(condition):
+    condition.onset = "adult"
+    condition.save()  # records the staff edit
+
+
+def _give_a_curated_mention(condition):
+    Mention.objects.create(condition=condition, feature=feature("HP:0000979"), origin="curated")
+
+
+def _link_a_related_condition(condition):
+    ConditionLinkFactory(
+        from_condition=condition, to_condition=Condition.objects.get(name="Test syndrome A")
+    )
+
+
+@pytest.mark.parametrize(
+    "staff_work",
+    [
+        _write_a_summary,
+        _write_a_description,
+        _correct_the_onset_in_the_admin,
+        _give_a_curated_mention,
+        _link_a_related_condition,
+    ],
+)
+def test_a_reimport_without_omim_keeps_an_omim_condition_staff_worked_on(staff_work):
+    run(include_omim=True)
+    omim = Condition.objects.get(name="Test disease E")
+    staff_work(omim)
+
+    output = run()  # OMIM dropped: its imported lines go, staff's work stays
+    omim.refresh_from_db()
+    assert tally(output, "conditions")[3] == 0  # none removed
+    assert not omim.mentions.filter(origin="hpo").exists()
+    if staff_work is _give_a_curated_mention:
+        assert list(omim.mentions.values_list("feature__hpo_id", "origin")) == [
+            ("HP:0000979", "curated")
+        ]
+
+
+def test_a_reimport_without_omim_removes_an_omim_condition_nobody_touched():
+    run(include_omim=True)
+    output = run()
+    assert tally(output, "conditions")[3] == 1
+    assert not Condition.objects.filter(name="Test disease E").exists()
+    assert not CrossReference.objects.filter(scheme="OMIM").exists()
