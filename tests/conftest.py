@@ -6,6 +6,9 @@ from django.core.cache import cache
 # pytest-django's live_server runs in a thread; Playwright's sync API runs an event loop in this one.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+if "MUTANT_UNDER_TEST" in os.environ:  # `make mutation`: migrate once, not once per mutant
+    from tests.mutation_db import django_db_setup  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path_factory):
@@ -65,6 +68,8 @@ def curated_content(django_db_setup, django_db_blocker):
     from django.apps import apps
     from django.core.management import call_command
 
+    from conditions.models import StaffEdit
+
     with django_db_blocker.unblock():
         call_command("loaddata", "curated", verbosity=0)
         yield
@@ -73,6 +78,9 @@ def curated_content(django_db_setup, django_db_blocker):
             model.objects.all().delete()
             if hasattr(model, "history"):  # a mention's sources live in the mention's history
                 model.history.all().delete()  # leave no deletion records for other modules
+        # Deleting the fixture's imported (HPO) synonyms recorded them as rows staff deleted,
+        # which a later import would then refuse to make again: forget those records too.
+        StaffEdit.objects.filter(field=StaffEdit.DELETED).delete()
         cache.clear()
 
 
