@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install browser-deps db run import-hpo backup restore test test-fast test-postgres lint bench bench-explore bench-load serve clean
+.PHONY: help venv install browser-deps db run import-hpo backup restore test test-fast test-postgres lint mutation bench bench-explore bench-load serve clean
 
 help:
 	@echo "make run          set up, load the curated content and the HPO, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make backup       write all content and the HPO release in use to backups/ (see README)"
 	@echo "make restore FILE=backups/….jsonl.gz   load a backup on an empty, migrated database"
 	@echo "make test         set up and run every test (browser tests included)"
+	@echo "make mutation     mutation testing of the core modules: which lines no test guards"
 	@echo "make bench        run the speed and memory benchmarks (prints figures): bench-explore, bench-load"
 	@echo "make bench-explore  import, matching, page and autocomplete timings beside hpo3 (SQLite, PostgreSQL)"
 	@echo "make bench-load   gunicorn under wrk load (needs wrk; imports the HPO into db.sqlite3 first)"
@@ -89,6 +90,19 @@ test: install browser-deps
 
 test-fast: install
 	$(VENV)/bin/pytest -m "not browser"
+
+# Mutation testing (README "Tests"): mutmut changes the core modules (pyproject's tool.mutmut)
+# one small edit at a time and runs the fast tests covering each edit, on SQLite, niced (the
+# machine may be shared); bench/mutation.py then prints the one-line score. Survivors are listed
+# in mutants/survivors.txt (`$(VENV)/bin/mutmut show NAME`), the run's output in mutants/run.log.
+MUTATION_JOBS ?= 2
+mutation: install
+	rm -rf mutants && mkdir mutants
+	@echo "mutmut: $(MUTATION_JOBS) workers, output in mutants/run.log"
+	@env -u DATABASE_URL PYTHONHASHSEED=0 nice -n 10 $(VENV)/bin/mutmut run \
+	    --max-children $(MUTATION_JOBS) > mutants/run.log 2>&1 \
+	  || { tail -c 3000 mutants/run.log; echo "mutmut failed (above)" >&2; exit 1; }
+	@$(PY) bench/mutation.py
 
 lint: install
 	$(VENV)/bin/ruff check .

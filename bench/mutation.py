@@ -1,0 +1,82 @@
+"""The mutation score of the last `make mutation` run, from mutmut's result files in mutants/.
+
+    .venv/bin/python bench/mutation.py [MUTANTS_DIR]   # after `make mutation` (or `mutmut run`)
+
+Killed: a test failed (or the mutant hung, crashed, or never type-checked). Survived: every test
+covering it passed, or no test of the fast suite runs that code at all. Mutants listed in
+bench/mutation-equivalent.txt (a name, then why no test can tell it from the original) are left
+out of the count. Writes the survivors' names to mutants/survivors.txt (`mutmut show NAME` shows
+one) and ends with one line:
+
+    mutation: K killed, S survived, T total (P% survived)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+EQUIVALENT = Path(__file__).with_name("mutation-equivalent.txt")
+
+# mutmut's exit codes (mutmut/stats.py), grouped as the score counts them.
+KILLED = {1, 3, 24, -24, 36, 37, 152, 255, -9, -11}  # failed, timed out, type check, crashed
+SURVIVED = {0, 5, 33, 35}  # passed, no tests cover it, suspicious (passed, slowly)
+NOT_RUN = {None, 2, 34}  # not checked, interrupted, skipped
+
+
+def read_equivalents(path: Path = EQUIVALENT) -> dict[str, str]:
+    """Mutant name -> the reason it is equivalent, from lines `name  reason` (# comments)."""
+    equivalents = {}
+    for line in path.read_text().splitlines() if path.exists() else []:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            name, _, reason = line.partition(" ")
+            if not reason.strip():
+                sys.exit(f"{path.name}: {name} needs a one-line reason")
+            equivalents[name] = reason.strip()
+    return equivalents
+
+
+def read_results(root: Path = MUTANTS) -> dict[str, int | None]:
+    results = {}
+    for meta in sorted(root.rglob("*.py.meta")):
+        results.update(json.loads(meta.read_text())["exit_code_by_key"])
+    return results
+
+
+def main(root: Path = MUTANTS) -> int:
+    results = read_results(root)
+    if not results:
+        print("No mutmut results in mutants/: run `make mutation` first.", file=sys.stderr)
+        return 1
+    equivalents = read_equivalents()
+    stale = sorted(set(equivalents) - set(results))
+    if stale:
+        print(f"{len(stale)} listed equivalent mutants no longer exist: {', '.join(stale)}")
+    counted = {name: code for name, code in results.items() if name not in equivalents}
+    killed = sorted(name for name, code in counted.items() if code in KILLED)
+    not_run = sorted(name for name, code in counted.items() if code in NOT_RUN)
+    survived = sorted(set(counted) - set(killed) - set(not_run))
+    if not_run:
+        print(f"{len(not_run)} mutants were not run (interrupted?); left out of the count")
+    (root / "survivors.txt").write_text("".join(f"{name}\n" for name in survived))
+    by_file: dict[str, list[int]] = {}
+    for name in killed + survived:
+        module = name.split(".x_", 1)[0].split(".xǁ", 1)[0]
+        by_file.setdefault(module, [0, 0])[name in survived] += 1
+    for module, (k, s) in sorted(by_file.items()):
+        print(f"  {module:40} {k:5} killed {s:5} survived")
+    print(f"  {len(equivalents) - len(stale)} equivalent mutants left out ({EQUIVALENT.name})")
+    total = len(killed) + len(survived)
+    share = 100 * len(survived) / total if total else 0.0
+    print(
+        f"mutation: {len(killed)} killed, {len(survived)} survived, {total} total ({share:.1f}% survived)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else MUTANTS))
