@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .description_sources import cited_slugs
 from .models import (
     BodySystem,
     Condition,
@@ -17,6 +18,7 @@ from .models import (
     Mention,
     MentionSource,
     Origin,
+    Source,
     frequency_band,
     frequency_label,
 )
@@ -25,6 +27,7 @@ from .summaries import (
     Citation,
     FeatureSummary,
     MentionSummary,
+    SourceSummary,
     best_figure,
     cited_sources,
     number_citations,
@@ -177,6 +180,8 @@ class ConditionPage:
     shows_hpo_data: bool = False
     hpo_plain_names: bool = False  # some plain name shown is the HPO's everyday name
     present: list[PageMention] = field(default_factory=list)
+    # The number each source the description cites has in `sources`, by slug.
+    description_citations: dict[str, int] = field(default_factory=dict)
 
 
 def condition_page(condition: Condition) -> ConditionPage:
@@ -192,6 +197,8 @@ def condition_page(condition: Condition) -> ConditionPage:
     groups.sort(key=lambda g: (g.system is None, g.system and (g.system.order, g.system.name)))
     ordered = [m for group in groups for m in group.mentions] + absent
     sources, one_source = number_citations(ordered)
+    description_citations = number_description_sources(condition.description, sources)
+    one_source = len(sources) == 1 and (one_source or not ordered)
     page = ConditionPage(
         condition=condition,
         groups=groups,
@@ -202,10 +209,29 @@ def condition_page(condition: Condition) -> ConditionPage:
         shows_hpo_data=any(m.origin == Origin.HPO or m.references for m in mentions),
         hpo_plain_names=any(m.has_hpo_plain_name for m in mentions),
         present=present,
+        description_citations=description_citations,
     )
     if not condition.summary.strip():  # staff text always wins
         page.summary = generated_summary(condition, groups, present, absent)
     return page
+
+
+def number_description_sources(description: str, sources: list[Citation]) -> dict[str, int]:
+    """Give each source the description cites its number in the page's source list, adding
+    those no feature cites at the end; returns slug → number (unknown slugs are left out)."""
+    slugs = cited_slugs(description)
+    if not slugs:
+        return {}
+    numbers = {(c.source.url, c.source.title): c.number for c in sources if c.source}
+    cited = {}
+    for source in sorted(Source.objects.filter(slug__in=slugs), key=lambda s: slugs.index(s.slug)):
+        key = (source.url, source.title)
+        if key not in numbers:
+            numbers[key] = len(sources) + 1
+            summary = SourceSummary(source.title, source.url, source.publisher)
+            sources.append(Citation(numbers[key], summary))
+        cited[source.slug] = numbers[key]
+    return cited
 
 
 def generated_summary(

@@ -11,12 +11,15 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from .description_sources import cited_slugs
 
 HPO_ID_PATTERN = r"^HP:\d{7}$"
 REVIEW_INTERVAL = timedelta(days=365)  # the about page states this policy in words
@@ -487,7 +490,10 @@ class Condition(StaffOwned):
         "plain-language summary", blank=True, help_text="Two or three sentences anyone can read."
     )
     description = models.TextField(
-        blank=True, help_text="Longer explanation in Markdown. Raw HTML is removed when shown."
+        blank=True,
+        help_text="Longer explanation in Markdown. Raw HTML is removed when shown. Cite a source "
+        "right after what it supports with its slug, e.g. “found by chance[^orphanet-poems].”; "
+        "the page shows its number in the page's source list.",
     )
     aliases = models.TextField(
         "other names",
@@ -537,6 +543,19 @@ class Condition(StaffOwned):
 
     def import_keys(self) -> list:
         return [f"{scheme}:{code}" for scheme, code in self.xrefs.values_list("scheme", "code")]
+
+    def clean(self):
+        super().clean()
+        cited = cited_slugs(self.description)
+        known = set(Source.objects.filter(slug__in=cited).values_list("slug", flat=True))
+        if missing := [slug for slug in cited if slug not in known]:
+            raise ValidationError(
+                {
+                    "description": "No source has the slug "
+                    + ", ".join(f"“{slug}”" for slug in missing)
+                    + ": add it under Sources first, or correct the mark."
+                }
+            )
 
     @property
     def is_published(self) -> bool:

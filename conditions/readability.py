@@ -10,6 +10,8 @@ import re
 
 import textstat
 
+from .description_sources import without_marks
+
 GRADE_LIMIT = 8.0
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -17,8 +19,9 @@ _MARKUP = re.compile(r"[*_#>`]+")
 
 
 def plain_text(markdown: str) -> str:
-    """Markdown without its markup, so emphasis marks and link targets are not read as words."""
-    return _MARKUP.sub("", _LINK.sub(r"\1", markdown or "")).strip()
+    """Markdown without its markup, so emphasis marks, link targets and source marks
+    ("[^orphanet-poems]") are not read as words."""
+    return _MARKUP.sub("", _LINK.sub(r"\1", without_marks(markdown))).strip()
 
 
 def reading_grade(text: str) -> float | None:
