@@ -61,7 +61,7 @@ from .models import (
     Source,
     Synonym,
 )
-from .readability import grade_description
+from .readability import grade_description, hardest_paragraph_description
 from .search import find_conditions, search_features
 
 
@@ -654,18 +654,30 @@ class ConditionAdmin(HistoryAdmin):
         (None, {"fields": ["name", "slug", "status", "last_reviewed"]}),
         (
             "Plain-language text",
-            {"fields": ["summary", "summary_reading_level", "description", "aliases"]},
+            {
+                "fields": [
+                    "summary",
+                    "summary_reading_level",
+                    "description",
+                    "description_reading_level",
+                    "aliases",
+                ]
+            },
         ),
         ("Provenance", {"fields": ["origin"], "classes": ["collapse"]}),
         (None, {"fields": ["change_reason", "seen_version"]}),
     ]
     object_history_template = "admin/conditions/condition/object_history.html"
     # Where a row came from is a fact, not an editable setting (the import decides it).
-    readonly_fields = ["summary_reading_level", "origin"]
+    readonly_fields = ["summary_reading_level", "description_reading_level", "origin"]
 
     @admin.display(description="reading level of the saved summary")
     def summary_reading_level(self, obj):
         return grade_description(obj.summary)
+
+    @admin.display(description="reading level of the saved description")
+    def description_reading_level(self, obj):
+        return hardest_paragraph_description(obj.description)
 
     def get_queryset(self, request):
         # A correlated count per shown row, not a GROUP BY over every mention.

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from . import closure, content_version
+from .body_systems import PLAIN_NAMES
 from .bulk import bulk_load, delete_rows, insert_rows, record_history
 from .hpo import (
     PHENOTYPIC_ABNORMALITY,
@@ -351,7 +352,18 @@ class _Importer:
         slugs = set(BodySystem.objects.values_list("slug", flat=True))
         new = []
         for position, term in enumerate(branches):
-            if term.id in by_branch:
+            if (
+                term.id in by_branch
+                and not by_branch[term.id].plain_name
+                and PLAIN_NAMES.get(term.id)
+            ):
+                # A blank plain name is filled; one staff wrote is never touched.
+                system = by_branch[term.id]
+                system.plain_name = PLAIN_NAMES[term.id]
+                BodySystem.objects.filter(pk=system.pk).update(plain_name=system.plain_name)
+                record_history(BodySystem, "~", self.sync.reason, self.now, [system.pk])
+                tally.updated += 1
+            elif term.id in by_branch:
                 tally.unchanged += 1
             elif term.name in by_name:
                 # A staff-made system of the same name without a branch id: the same system.
@@ -363,8 +375,15 @@ class _Importer:
                 tally.updated += 1
             else:
                 slug = _unique_slug(slugify(term.name), term.id[3:], slugs, 100)
+                plain_name = PLAIN_NAMES.get(term.id, "")
                 new.append(
-                    BodySystem(name=term.name, slug=slug, order=100 + position, hpo_id=term.id)
+                    BodySystem(
+                        name=term.name,
+                        slug=slug,
+                        plain_name=plain_name,
+                        order=100 + position,
+                        hpo_id=term.id,
+                    )
                 )
         for system in bulk_create_with_history(
             new, BodySystem, default_change_reason=self.sync.reason

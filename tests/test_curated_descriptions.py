@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from conditions.description_sources import cited_slugs
 from conditions.models import Condition, Source
+from conditions.readability import paragraphs
 from tests.factories import ConditionFactory, FeatureFactory, MentionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_every_paragraph_of_every_curated_description_cites_a_source_that_exists
     known = set(Source.objects.values_list("slug", flat=True))
     uncited, unknown = [], []
     for condition in Condition.objects.filter(origin="curated").exclude(description=""):
-        for paragraph in filter(None, condition.description.split("\n\n")):
+        for paragraph in paragraphs(condition.description):
             if not cited_slugs(paragraph):
                 uncited.append((condition.slug, paragraph[:60]))
         unknown += [

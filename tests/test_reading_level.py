@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from conditions.models import Condition, Feature
-from conditions.readability import GRADE_LIMIT, plain_text, reading_grade
+from conditions.readability import GRADE_LIMIT, paragraphs, plain_text, reading_grade
 from tests.factories import ConditionFactory, FeatureFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,24 @@ def test_every_curated_feature_description_is_grade_8_or_below(curated):
     assert _too_hard(features.values_list("slug", "description")) == {}
 
 
+def test_every_paragraph_of_every_curated_description_is_grade_8_or_below(curated):
+    """Each paragraph on its own (a list with the sentence that introduces it), so one easy
+    paragraph cannot hide a hard one; source marks and Markdown are not read as words."""
+    descriptions = Condition.objects.filter(origin="curated").exclude(description="")
+    assert descriptions.count() >= 25
+    each = [
+        (f"{slug} ¶{n}", text)
+        for slug, description in descriptions.values_list("slug", "description")
+        for n, text in enumerate(paragraphs(description), start=1)
+    ]
+    assert _too_hard(each) == {}
+
+
+def test_a_list_item_is_read_as_a_sentence_of_its_own():
+    listed = "Signs:\n\n- a large liver or spleen[^orphanet-poems];\n- darker skin\n- thick skin"
+    assert plain_text(listed) == "Signs:\n\na large liver or spleen.\ndarker skin.\nthick skin."
+
+
 def test_every_emergency_advice_is_grade_8_or_below(curated):
     advice = Feature.objects.exclude(urgent_advice="")
     assert advice.exists()
@@ -59,6 +77,12 @@ def test_admin_shows_the_grade_beside_the_text(client):
     client.force_login(User.objects.create_superuser("boss", password="pw"))
     condition = ConditionFactory(summary=HARD)
     html = client.get(f"/admin/conditions/condition/{condition.pk}/change/").content.decode()
+    assert f"US grade {reading_grade(HARD):g} (too hard" in html
+    condition = ConditionFactory(description=f"{EASY}\n\n{HARD}\n\n{EASY}")
+    html = client.get(f"/admin/conditions/condition/{condition.pk}/change/").content.decode()
+    assert (
+        "Hardest paragraph (“Monoclonal gammopathy of undetermined significance constitutes" in html
+    )
     assert f"US grade {reading_grade(HARD):g} (too hard" in html
     feature = FeatureFactory(description=EASY)
     html = client.get(f"/admin/conditions/feature/{feature.pk}/change/").content.decode()
