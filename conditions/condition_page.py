@@ -228,7 +228,9 @@ def number_description_sources(description: str, sources: list[Citation]) -> dic
         key = (source.url, source.title)
         if key not in numbers:
             numbers[key] = len(sources) + 1
-            summary = SourceSummary(source.title, source.url, source.publisher)
+            summary = SourceSummary(
+                source.title, source.url, source.publisher, pmid=source.pmid, doi=source.doi
+            )
             sources.append(Citation(numbers[key], summary))
         cited[source.slug] = numbers[key]
     return cited

@@ -51,6 +51,8 @@ class SourceSummary(NamedTuple):
     url: str
     publisher: str
     frequency: tuple[str, str, str] = NOT_RECORDED  # what this source records for the mention
+    pmid: str = ""
+    doi: str = ""
 
 
 class Figure(NamedTuple):
@@ -185,10 +187,13 @@ def cited_sources(links=None) -> dict[int, tuple[SourceSummary, ...]]:
         "source__title",
         "source__url",
         "source__publisher",
+        "source__pmid",
+        "source__doi",
         "is_absent",
         *MentionSource.FREQUENCY_FIELDS,
     )
-    for mention_id, title, url, publisher, absent, kind, *rest in rows:
+    for mention_id, title, url, publisher, pmid, doi, absent, kind, *rest in rows:
         figure = (kind, frequency_label(kind, *rest), frequency_band(absent, kind, *rest))
-        cited.setdefault(mention_id, []).append(SourceSummary(title, url, publisher, figure))
+        source = SourceSummary(title, url, publisher, figure, pmid, doi)
+        cited.setdefault(mention_id, []).append(source)
     return {pk: tuple(sources) for pk, sources in cited.items()}

@@ -82,3 +82,24 @@ def test_every_paragraph_of_every_curated_description_cites_a_source_that_exists
     assert Condition.objects.filter(origin="curated").exclude(description="").count() >= 25
     assert uncited == []
     assert unknown == []
+
+
+def test_a_papers_pmid_and_doi_are_shown_wherever_it_is_cited(client):
+    from conditions.models import ConditionLink
+
+    paper = SourceFactory(
+        title="A review", slug="a-review", publisher="Blood 2020;1:2", pmid="123", doi="10.1/x"
+    )
+    condition = ConditionFactory(slug="z", status="published", description="Said[^a-review].")
+    other = ConditionFactory(slug="w", status="published")
+    ConditionLink.objects.create(from_condition=condition, to_condition=other, source=paper)
+    MentionFactory(condition=condition, feature=FeatureFactory(), sources=[SourceFactory()])
+
+    html = client.get("/conditions/z/").content.decode()
+
+    ids = (
+        'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/123/" rel="noopener">123</a>, '
+        'doi:<a href="https://doi.org/10.1/x" rel="noopener">10.1/x</a>'
+    )
+    assert html.count(ids) == 2  # in the numbered list, and beside the related condition
+    assert "(Blood 2020;1:2)" in html

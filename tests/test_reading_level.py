@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from conditions.models import Condition, Feature
+from conditions.models import BodySystem, Condition, ConditionLink, Feature, Mention
 from conditions.readability import GRADE_LIMIT, paragraphs, plain_text, reading_grade
 from tests.factories import ConditionFactory, FeatureFactory
 
@@ -60,6 +60,21 @@ def test_every_paragraph_of_every_curated_description_is_grade_8_or_below(curate
         for n, text in enumerate(paragraphs(description), start=1)
     ]
     assert _too_hard(each) == {}
+
+
+def test_every_curated_note_and_body_system_description_is_grade_8_or_below(curated):
+    """The notes shown under a feature on a condition page, beside a related condition, and
+    the words that open a body system's page."""
+    notes = Mention.objects.filter(origin="curated").exclude(note="")
+    links = ConditionLink.objects.exclude(note="")
+    systems = BodySystem.objects.exclude(description="")
+    assert notes.count() >= 80 and links.count() >= 25
+    texts = [
+        *((f"mention {pk}", note) for pk, note in notes.values_list("pk", "note")),
+        *((f"link {pk}", note) for pk, note in links.values_list("pk", "note")),
+        *systems.values_list("slug", "description"),
+    ]
+    assert _too_hard(texts) == {}
 
 
 def test_a_list_item_is_read_as_a_sentence_of_its_own():

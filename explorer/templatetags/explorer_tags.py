@@ -264,7 +264,25 @@ def link_html(url: str, label: str) -> str:
 def source_html(source) -> str:
     publisher = source.publisher
     suffix = f" ({escape(publisher)})" if publisher and publisher != source.title else ""
-    return link_html(source.url, source.title) + suffix
+    return link_html(source.url, source.title) + suffix + identifiers_html(source)
+
+
+@register.simple_tag
+def source_citation(source) -> str:
+    """One source as every list of sources shows it: title, publisher and year, PMID and DOI."""
+    return mark_safe(source_html(source))  # noqa: S308 (escaped by the helpers)
+
+
+def identifiers_html(source) -> str:
+    """A paper's PubMed id and DOI, each a link, so a reader can find it anywhere."""
+    ids = []
+    if source.pmid:
+        ids.append(
+            f"PMID {link_html(f'https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/', source.pmid)}"
+        )
+    if source.doi:
+        ids.append(f"doi:{link_html(f'https://doi.org/{source.doi}', source.doi)}")
+    return f" · {', '.join(ids)}" if ids else ""
 
 
 @lru_cache(maxsize=SNIPPETS)
