@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from .models import Condition, Feature, Mention, Origin
+from .models import Condition, ConditionLink, Feature, Mention, Origin
+from .readability import GRADE_LIMIT, paragraphs, reading_grade
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,49 @@ def summary_figures() -> SummaryFigures:
         generated=generated.count(),
         generated_without_features=generated.filter(~has_features).count(),
     )
+
+
+@dataclass(frozen=True)
+class ReadingFigures:
+    """US school grades (Flesch–Kincaid) of every kind of curated text, each text on its own;
+    a description is graded paragraph by paragraph."""
+
+    grades: dict[str, list[float]]  # kind of text → the grade of each text
+
+    def lines(self) -> list[str]:
+        lines = [f"Curated text at US grade {GRADE_LIMIT:g} or below (Flesch–Kincaid, textstat):"]
+        for kind, grades in self.grades.items():
+            if not grades:
+                continue
+            ordered = sorted(grades)
+            over = sum(g > GRADE_LIMIT for g in grades)
+            lines.append(
+                f"  {kind}: {len(grades) - over:,} of {len(grades):,}; median "
+                f"{ordered[len(ordered) // 2]:g}, hardest {ordered[-1]:g}"
+            )
+        return lines
+
+
+def reading_figures() -> ReadingFigures:
+    curated = Condition.objects.filter(origin=Origin.CURATED)
+    texts = {
+        "condition summaries": curated.exclude(summary="").values_list("summary", flat=True),
+        "condition description paragraphs": [
+            paragraph
+            for description in curated.exclude(description="").values_list("description", flat=True)
+            for paragraph in paragraphs(description)
+        ],
+        "feature descriptions": Feature.objects.filter(origin=Origin.CURATED)
+        .exclude(description="")
+        .values_list("description", flat=True),
+        "get-help-now advice": Feature.objects.exclude(urgent_advice="").values_list(
+            "urgent_advice", flat=True
+        ),
+        "notes on mentions": Mention.objects.filter(origin=Origin.CURATED)
+        .exclude(note="")
+        .values_list("note", flat=True),
+        "notes on related conditions": ConditionLink.objects.exclude(note="").values_list(
+            "note", flat=True
+        ),
+    }
+    return ReadingFigures({kind: [reading_grade(t) for t in ts] for kind, ts in texts.items()})

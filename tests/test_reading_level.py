@@ -102,3 +102,13 @@ def test_admin_shows_the_grade_beside_the_text(client):
     feature = FeatureFactory(description=EASY)
     html = client.get(f"/admin/conditions/feature/{feature.pk}/change/").content.decode()
     assert f"US grade {reading_grade(EASY):g} (fine" in html
+
+
+def test_the_figures_count_texts_above_the_grade_limit():
+    from conditions.figures import reading_figures
+
+    ConditionFactory(summary=HARD, description=f"{EASY}\n\n{HARD}")
+    ConditionFactory(summary=EASY, description="")
+    lines = reading_figures().lines()
+    assert f"  condition summaries: 1 of 2; median {reading_grade(HARD):g}, " in "\n".join(lines)
+    assert "  condition description paragraphs: 1 of 2;" in "\n".join(lines)
