@@ -1,5 +1,6 @@
 """Descriptions cite sources by slug (help text only); body systems the import made get plain
-names where they have none; MGUS loses the skin mentions that belong to other conditions."""
+names where they have none; MGUS loses the skin mentions that belong to other conditions, and
+Falk 2016 is no longer cited as documenting a weak heart pump absent in AL amyloidosis."""
 
 from django.db import migrations, models
 
@@ -29,6 +30,16 @@ def remove_mgus_skin_mentions(apps, schema_editor):
     ).delete()
 
 
+def uncredit_falk_with_absence(apps, schema_editor):
+    # Falk 2016 says the pump is usually normal until late; it does not document it absent.
+    MentionSource = apps.get_model("conditions", "MentionSource")
+    MentionSource.objects.filter(
+        mention__condition__slug="al-amyloidosis",
+        mention__feature__slug="reduced-left-ventricular-ejection-fraction",
+        source__slug="falk-2016-al-cardiac",
+    ).delete()
+
+
 def bump_content_version(apps, schema_editor):
     ContentVersion = apps.get_model("conditions", "ContentVersion")
     ContentVersion.objects.filter(pk=1).update(number=models.F("number") + 1, stamp="0012")
@@ -52,5 +63,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill_blank_plain_names, migrations.RunPython.noop),
         migrations.RunPython(remove_mgus_skin_mentions, migrations.RunPython.noop),
+        migrations.RunPython(uncredit_falk_with_absence, migrations.RunPython.noop),
         migrations.RunPython(bump_content_version, migrations.RunPython.noop),
     ]
