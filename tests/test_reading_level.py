@@ -107,6 +107,7 @@ def test_admin_shows_the_grade_beside_the_text(client):
 def test_the_figures_count_texts_above_the_grade_limit():
     from conditions.figures import reading_figures
 
+    Condition.objects.all().delete()  # only this test's conditions (rolled back after it)
     ConditionFactory(summary=HARD, description=f"{EASY}\n\n{HARD}")
     ConditionFactory(summary=EASY, description="")
     lines = reading_figures().lines()
