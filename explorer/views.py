@@ -293,17 +293,19 @@ def feature_list(request: HttpRequest) -> HttpResponse:
     """Every feature the search box finds for `q` ("show all N"), paged, each with how many
     conditions mention it, to tick and take to the explorer with any already ticked."""
     query = _param(request, "q")
-    ticked = resolve_features(_params(request, "feature")[: settings.EXPLORER_MAX_FEATURES])
-    ticked_ids = {f.pk for f in ticked.features}
+    values = list(dict.fromkeys(_params(request, "feature")))  # htmx paging repeats them
+    ticked = resolve_features(values[: settings.EXPLORER_MAX_FEATURES]).features
     matches = search(query).features if query else []
     paginator, page = _page(request, matches, FEATURES_PER_PAGE)
+    on_page = {match.feature.pk for match in page.object_list}
     context = {
         "query": query,
-        "ticked": ticked.features,
-        "ticked_ids": ticked_ids,
+        "ticked": ticked,
+        "ticked_ids": {f.pk for f in ticked},
+        "ticked_elsewhere": [f for f in ticked if f.pk not in on_page],  # carried, hidden
         "page": page,
         "paginator": paginator,
-        "page_query": urlencode([("q", query)] + [("feature", f.slug) for f in ticked.features]),
+        "page_query": urlencode([("q", query)] + [("feature", f.slug) for f in ticked]),
     }
     template = "explorer/feature_list.html" + ("#matches" if _is_partial(request) else "")
     return render(request, template, context)

@@ -44,9 +44,20 @@ def test_show_all_lists_every_match_paged_to_tick_in_the_explorer(client, seizur
 
 
 def test_show_all_keeps_features_already_ticked(client, seizures):
-    html = client.get("/features/", {"q": "seizure", "feature": "seizure-type-03"}).content.decode()
-    assert '<input type="hidden" name="feature" value="seizure-type-03">' in html
-    assert 'href="?q=seizure&amp;feature=seizure-type-03&amp;page=2#matches"' in html
+    ticked = {"q": "seizure", "feature": ["seizure-type-03", "seizure-type-55"]}
+    html = client.get("/features/", ticked).content.decode()
+    assert 'value="seizure-type-03" id="m-seizure-type-03" checked>' in html  # on this page
+    assert '<input type="hidden" name="feature" value="seizure-type-55">' in html  # on page 2
+    assert 'value="seizure-type-04" id="m-seizure-type-04">' in html
+    assert (
+        'href="?q=seizure&amp;feature=seizure-type-03&amp;feature=seizure-type-55&amp;page=2#matches"'
+        in html
+    )
+    # htmx sends the ticked boxes along with a page link's own: each counts once.
+    again = {**ticked, "feature": [*ticked["feature"], "seizure-type-55"], "page": 2}
+    html = client.get("/features/", again, headers=HTMX).content.decode()
+    assert html.count('value="seizure-type-55"') == 1 and "checked" in html
+    assert html.count('<input type="hidden" name="feature" value="seizure-type-03">') == 1
 
 
 def test_htmx_pages_swap_just_the_list(client, seizures):
