@@ -244,9 +244,10 @@ DATABASE_DOWN_LOG_SECONDS = env_int("DATABASE_DOWN_LOG_SECONDS", 10)
 # Product settings.
 EXPLORER_MAX_FEATURES = 30
 EXPLORER_PAGE_SIZE = 50
-# A results page explains at most this many (result, ticked feature) pairs: ten features show 50
-# results a page, thirty show 16 (see `results_per_page`).
-EXPLORER_PAGE_LINES = 500
+# A results page explains at most this many (result, ticked feature) pairs: up to five features
+# show 50 results a page, ten show 25, thirty 10 (see `results_per_page`). 250 keeps the worst
+# page under 150 kB of HTML on ORPHA+OMIM data too, whose cards cite several annotations each.
+EXPLORER_PAGE_LINES = 250
 # The match and search indexes are built once per content version and stored in the database;
 # each app server keeps a copy here that its workers memory-map (see README "Serving").
 INDEX_SNAPSHOT_DIR = Path(env_str("INDEX_SNAPSHOT_DIR", str(BASE_DIR / "var" / "index-snapshots")))

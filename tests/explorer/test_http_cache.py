@@ -128,13 +128,14 @@ def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(
 def test_the_more_features_are_ticked_the_fewer_results_a_page_lists(client, settings):
     from explorer.views import results_per_page
 
-    assert results_per_page(1) == results_per_page(10) == settings.EXPLORER_PAGE_SIZE == 50
-    assert results_per_page(30) == 16
+    assert results_per_page(1) == results_per_page(5) == settings.EXPLORER_PAGE_SIZE == 50
+    assert results_per_page(10) == 25
+    assert results_per_page(30) == 10
     assert results_per_page(1000) == 10
     features = [FeatureFactory(slug=f"f{i}") for i in range(30)]
     for n in range(20):
         MentionFactory(condition=ConditionFactory(name=f"Condition {n:02d}"), feature=features[0])
     query = "&".join(f"feature=f{i}" for i in range(30))
     response = client.get(f"/?{query}")
-    assert response.context["page"].paginator.per_page == 16
-    assert len(response.context["results"]) == 16 and response.context["total"] == 20
+    assert response.context["page"].paginator.per_page == 10
+    assert len(response.context["results"]) == 10 and response.context["total"] == 20
