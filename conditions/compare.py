@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .condition_page import PageMention, page_mentions
 from .matching import resolve_features
-from .models import BodySystem, Condition, normalise_search_text
+from .models import BodySystem, Condition, normalise_search_text, plain_and_term
 from .search import find_conditions
 from .summaries import Citation, FeatureSummary, number_citations
 
@@ -144,7 +144,7 @@ class Row:
 
     @property
     def key(self) -> tuple:
-        name = (self.feature.plain_name or self.feature.name).lower()
+        name = plain_and_term(self.feature.name, self.feature.plain_name)[0].lower()
         return (*row_key(self.steps), name, self.feature.name)
 
     @property

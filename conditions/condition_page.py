@@ -21,6 +21,7 @@ from .models import (
     Source,
     frequency_band,
     frequency_label,
+    plain_and_term,
 )
 from .ordering import band_rank
 from .summaries import (
@@ -82,7 +83,11 @@ class PageMention(MentionSummary):
     @property
     def sort_key(self) -> tuple:
         feature = self.feature
-        return (self.rank, (feature.plain_name or feature.name).lower(), feature.name)
+        return (
+            self.rank,
+            plain_and_term(feature.name, feature.plain_name)[0].lower(),
+            feature.name,
+        )
 
 
 @dataclass
@@ -328,12 +333,12 @@ def _and(items: list[str]) -> str:
 
 
 def _has_plain_words(feature: FeatureSummary) -> bool:
-    return bool(feature.plain_name) and feature.plain_name.lower() != feature.name.lower()
+    return bool(plain_and_term(feature.name, feature.plain_name)[1])
 
 
 def _plain(feature: FeatureSummary) -> str:
     """The feature in plain words (its plain name, or the medical name if it has none)."""
-    return _lower_first(feature.plain_name or feature.name)
+    return _lower_first(plain_and_term(feature.name, feature.plain_name)[0])
 
 
 def _lower_first(text: str) -> str:

@@ -211,7 +211,7 @@ class BodySystem(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.plain_name or self.name
+        return plain_and_term(self.name, self.plain_name)[0]
 
 
 class FeatureQuerySet(models.QuerySet):

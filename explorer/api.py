@@ -215,7 +215,7 @@ class ExploreQuery(Schema):
         f"{settings.EXPLORER_MAX_FEATURES}.",
         max_length=settings.EXPLORER_MAX_FEATURES,
     )
-    page: int = Field(default=1, description="Out-of-range pages give the nearest one.")
+    page: int = Field(default=1, ge=1, description="Past the last page: the last page.")
     order: str = Field(
         default="",
         description='"name": features mentioned, then name. Anything else: the default, '
@@ -432,12 +432,12 @@ def feature(request: HttpRequest, key: str):
 def conditions(
     request: HttpRequest,
     q: str = Query("", description="A name, alias or code (ORPHA:…, OMIM:…, ICD-10)."),
-    page: int = Query(1, description="Out-of-range pages give the nearest one."),
+    page: int = Query(1, ge=1, description="Past the last page: the last page."),
 ):
     """The conditions list's search: names, aliases and codes, by name."""
     query = clean(q)
     paginator = Paginator(list_conditions(query), CONDITION_PAGE_SIZE)
-    shown = paginator.page(min(max(page, 1), paginator.num_pages))
+    shown = paginator.get_page(page)  # past the end: the last page
     return {
         **_notice(),
         "query": query,
@@ -502,7 +502,7 @@ def explore(request: HttpRequest, query: Query[ExploreQuery]):
     ranking = ranked(features, selection.order, selection.filters)
     page_size = results_per_page(len(features))  # as the page: fewer as more are ticked
     paginator = Paginator(ranking, page_size)
-    page = paginator.page(min(max(query.page, 1), paginator.num_pages))
+    page = paginator.get_page(query.page)  # past the end: the last page
     results = explain([condition_id for condition_id, _ in page.object_list], features)
     pairs = selection.params()
     facets = ranking.facets

@@ -12,6 +12,7 @@ from conditions.figures import plain_name_figures
 from conditions.hpo import Term, TermSynonym
 from conditions.hpo_import import everyday_name
 from conditions.models import Feature
+from tests.factories import BodySystemFactory, FeatureFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "hpo"
 OBO, HPOA = DATA / "hp.obo", DATA / "phenotype.hpoa"
@@ -150,3 +151,20 @@ def test_figures_count_tickable_features_with_a_plain_name():
     out = StringIO()
     call_command("content_figures", stdout=out)
     assert "Tickable features with a plain name: 4 of 11 (36.4%)" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_body_systems_are_named_by_the_same_rule_as_features(client):
+    """One rule (models.plain_and_term) names features and body systems alike: plain words first,
+    the medical term beside them only when it says something else (not a change of case)."""
+    skin = BodySystemFactory(name="Integument", slug="skin", plain_name="Skin, hair and nails")
+    blood = BodySystemFactory(name="Blood", slug="blood", plain_name="blood")
+    FeatureFactory(body_system=skin)
+    FeatureFactory(body_system=blood)
+
+    skin_page = client.get("/body-systems/skin/").content.decode()
+    blood_page = client.get("/body-systems/blood/").content.decode()
+
+    assert '<h1>Skin, hair and nails <span class="term">(Integument)</span></h1>' in skin_page
+    assert "<h1>Blood</h1>" in blood_page and "(Blood)" not in blood_page
+    assert blood.display_name == "Blood" and skin.display_name == "Skin, hair and nails"

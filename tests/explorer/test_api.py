@@ -278,3 +278,13 @@ def test_page_size_shrinks_with_the_features_ticked_as_on_the_page(client, open_
     assert (one["page_size"], two["page_size"]) == (40, 20)
     page = page_context(client, "/?feature=purpura&feature=organomegaly")
     assert page["paginator"].per_page == 20
+
+
+@pytest.mark.parametrize("path", ["/api/explore?feature=purpura&page=0", "/api/conditions?page=-1"])
+def test_a_page_below_one_is_refused_with_a_clear_422(client, open_data, path):
+    """Paging goes through Paginator.get_page, which would show the last page for 0; the schema
+    refuses it instead (past the last page still gives the last page)."""
+    response = client.get(path)
+
+    assert response.status_code == 422
+    assert "page" in response.content.decode()
