@@ -73,13 +73,12 @@ def describe(order: str) -> str:
     """The rule in one plain sentence, for the page above the results (`details` says it in full)."""
     if order == Order.NAME:
         return (
-            "Conditions whose sources mention more of your features come first, then by name. "
-            "This order is not how likely any condition is."
+            "by how many of your features its sources mention, then by name: not how likely "
+            "any condition is."
         )
     return (
-        "Conditions whose sources mention more of your features come first, then those whose "
-        "sources record them in more of the people who have the condition, then by name. That "
-        "is how often sources record features in each condition, not how likely any condition is."
+        "by how many of your features its sources mention, then how often they record them "
+        "among people who have it, then by name: not how likely any condition is."
     )
 
 

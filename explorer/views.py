@@ -162,6 +162,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     complete = ranking.complete_count(len(features))
     selected_query = [("feature", f.slug) for f in features]
     settings_query = settings_params(order, filters)
+    counts = ticked_counts(features, selected_query + settings_query)
     context = {
         "features": features,
         "urgent": urgent_advice_for(f.pk for f in features),
@@ -178,7 +179,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         "browse_groups": [] if partial or (features and not browse) else _browse_groups(features),
         "browse_query": urlencode([*selected_query, *settings_query, ("browse", "1")]),
         "examples": Feature.objects.tickable().filter(slug__in=EXAMPLE_FEATURES),
-        "ticked_counts": ticked_counts(features, selected_query + settings_query),
+        "ticked_counts": counts,
+        "broader_offers": sum(1 for row in counts if row.broader),
         "current_query": selected_query + settings_query,
         "order": order,
         "order_rule": describe(order),

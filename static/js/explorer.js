@@ -61,10 +61,13 @@
     // (a "remove" chip, a page link) and so has just been replaced.
     var active = document.activeElement;
     if (showResultsNext || !active || active === document.body || !active.isConnected) {
+      // Asked for with "Show conditions": the results' top at the screen's top, so the first
+      // result is on a phone's first screen; otherwise move only if the heading is out of view.
+      var asked = showResultsNext;
       showResultsNext = false;
       var heading = byId("results-title");
       heading.focus({ preventScroll: true });
-      if (!isInView(heading)) heading.scrollIntoView({ block: "start" });
+      if (asked || !isInView(heading)) heading.scrollIntoView({ block: "start" });
     }
   }
 

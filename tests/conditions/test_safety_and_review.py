@@ -43,7 +43,7 @@ def test_advice_is_shown_above_results_when_its_feature_is_ticked(client, urgent
     other = FeatureFactory(name="Fatigue")
     html = client.get(f"/?feature={other.slug}&feature={urgent_feature.slug}").content.decode()
     assert html.count(ADVICE) == 1
-    assert html.index(ADVICE) < html.index("How this list is ordered")
+    assert html.index(ADVICE) < html.index('class="order-note"')
     partial = client.get(f"/?feature={urgent_feature.slug}", headers={"HX-Request": "true"})
     assert ADVICE in partial.content.decode()
     assert "Get help now" not in client.get(f"/?feature={other.slug}").content.decode()
