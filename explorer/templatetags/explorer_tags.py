@@ -111,6 +111,13 @@ def feature_name(feature) -> SafeString:
     return plain_then_term_html(feature.name, feature.plain_name)
 
 
+@register.filter
+def plain_words(feature) -> str:
+    """The plain words alone, as written, for the middle of a sentence (plain_and_term's first
+    part; the template escapes them)."""
+    return plain_and_term(feature.name, feature.plain_name)[0]
+
+
 @register.simple_tag
 def short_feature_name(feature) -> SafeString:
     """The plain words alone (plain_then_term_html's first part)."""
