@@ -19,7 +19,7 @@ def numbered_sources(html: str) -> dict[str, int]:
     return {
         title: int(n)
         for n, title in re.findall(
-            r'<li id="src-(\d+)"><a href="[^"]*" rel="noopener">([^<]*)</a>', html
+            r'<li id="src-(\d+)"><a href="[^"]*">([^<]*)</a>', html
         )
     }
 
@@ -98,8 +98,8 @@ def test_a_papers_pmid_and_doi_are_shown_wherever_it_is_cited(client):
     html = client.get("/conditions/z/").content.decode()
 
     ids = (
-        'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/123/" rel="noopener">123</a>, '
-        'doi:<a href="https://doi.org/10.1/x" rel="noopener">10.1/x</a>'
+        'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/123/">123</a>, '
+        'doi:<a href="https://doi.org/10.1/x">10.1/x</a>'
     )
     assert html.count(ids) == 2  # in the numbered list, and beside the related condition
     assert "(Blood 2020;1:2)" in html
