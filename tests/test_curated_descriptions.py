@@ -18,9 +18,7 @@ def numbered_sources(html: str) -> dict[str, int]:
     """Source title → its number in the page's list."""
     return {
         title: int(n)
-        for n, title in re.findall(
-            r'<li id="src-(\d+)"><a href="[^"]*">([^<]*)</a>', html
-        )
+        for n, title in re.findall(r'<li id="src-(\d+)"><a href="[^"]*">([^<]*)</a>', html)
     }
 
 
