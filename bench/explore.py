@@ -145,6 +145,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--pg-url", default=PG_URL, help="server URL, without a database name")
+    parser.add_argument(
+        "--pg-name",
+        default=PG_NAME,
+        help="the throwaway database (one per engineer sharing a server)",
+    )
     parser.add_argument("--sqlite-path", type=Path, default=SQLITE_PATH)
     parser.add_argument(
         "--sources", default="ORPHA,OMIM", help="ORPHA and/or OMIM (what hpo3 reads)"
@@ -173,7 +178,7 @@ def parse_args() -> argparse.Namespace:
 def database_url(args) -> str:
     if args.database == "sqlite":
         return f"sqlite:///{args.sqlite_path}"
-    return f"{args.pg_url.rstrip('/')}/{PG_NAME}"
+    return f"{args.pg_url.rstrip('/')}/{args.pg_name}"
 
 
 def pg_admin(args, *statements: str) -> None:
@@ -191,7 +196,7 @@ def pg_exists(args) -> bool:
 
     with psycopg.connect(f"{args.pg_url.rstrip('/')}/postgres", connect_timeout=5) as conn:
         return bool(
-            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone()
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.pg_name]).fetchone()
         )
 
 
@@ -201,7 +206,9 @@ def fresh_database(args) -> None:
             Path(f"{args.sqlite_path}{suffix}").unlink(missing_ok=True)
     else:
         pg_admin(
-            args, f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)", f"CREATE DATABASE {PG_NAME}"
+            args,
+            f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)",
+            f"CREATE DATABASE {args.pg_name}",
         )
 
 
@@ -210,7 +217,7 @@ def drop_database(args) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{args.sqlite_path}{suffix}").unlink(missing_ok=True)
     else:
-        pg_admin(args, f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        pg_admin(args, f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)")
 
 
 def manage(env: dict[str, str], *command: str) -> None:
@@ -505,7 +512,9 @@ def main() -> int:
 
     if args.skip_import:
         if args.database == "postgres" and not pg_exists(args):
-            raise SystemExit(f"--skip-import: no database {PG_NAME}; run once with --keep first")
+            raise SystemExit(
+                f"--skip-import: no database {args.pg_name}; run once with --keep first"
+            )
         if args.database == "sqlite" and not args.sqlite_path.exists():
             raise SystemExit(f"--skip-import: no {args.sqlite_path}; run once with --keep first")
         figures["import"] = None
