@@ -24,18 +24,11 @@ HPO3_DIR = Path(__file__).resolve().parent / ".hpo3"
 sys.path.insert(0, str(HPO3_DIR))
 
 import pyhpo  # noqa: E402  (hpo3, from bench/.hpo3)
+from peak_memory import peak_rss_mb  # noqa: E402  (bench/peak_memory.py, beside this script)
 from pyhpo import Ontology  # noqa: E402
 
 DISEASES = {"ORPHA": attrgetter("orpha_diseases"), "OMIM": attrgetter("omim_diseases")}
 KIND = {"Orpha": "ORPHA", "Omim": "OMIM"}
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak (VmHWM; ru_maxrss would include the parent's, inherited at spawn)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
