@@ -52,7 +52,7 @@ install: $(VENV)/.installed
 
 db: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py loaddata curated
+	$(PY) manage.py load_content curated
 	$(PY) manage.py ensure_local_admin --address http://$(HOST):$(PORT)
 
 # `make run` shows the field: the HPO is imported unless that release already is (a second run
@@ -130,7 +130,7 @@ bench-load: import-hpo
 	    $(BENCH_PG_URL) 2>/dev/null; then \
 	  psql $(BENCH_PG_URL)/postgres -qc 'create database $(BENCH_LOAD_PG_DB)' 2>/dev/null || true; \
 	  export DATABASE_URL=$(BENCH_PG_URL)/$(BENCH_LOAD_PG_DB); \
-	  $(PY) manage.py migrate --no-input -v0 && $(PY) manage.py loaddata curated -v0 && \
+	  $(PY) manage.py migrate --no-input -v0 && $(PY) manage.py load_content curated -v0 && \
 	  $(PY) manage.py import_hpo && $(PY) bench/load.py $(BENCH_LOAD_ARGS); \
 	else echo "== PostgreSQL load run skipped: nothing answered on $(BENCH_PG_URL)"; fi
 

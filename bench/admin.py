@@ -1,6 +1,6 @@
 """Admin benchmark: time and query count of every admin page an editor uses, on the full data.
 
-Usage, after `manage.py migrate && manage.py loaddata curated && make import-hpo` (or with
+Usage, after `manage.py migrate && manage.py load_content curated && make import-hpo` (or with
 DATABASE_URL set to a database holding the same):
 
     .venv/bin/python bench/admin.py [--runs 5] [--json bench/results/admin.json]

@@ -10,7 +10,7 @@ Usage (one command; `make bench-explore` runs it on SQLite, then on PostgreSQL w
 What it does, in one run:
 
 1. A fresh database (a SQLite file under /tmp, or a new PostgreSQL database), `migrate`,
-   `loaddata curated`, then `manage.py import_hpo --include-omim --sources ORPHA,OMIM`, timed as a
+   `load_content curated`, then `manage.py import_hpo --include-omim --sources ORPHA,OMIM`, timed as a
    command (wall clock, process start included) and by the import's own report.
 2. Our side, in this process with production settings (DEBUG off, cached templates, local-memory
    cache): the match index build, then for query classes of 1, 3, 5 and 10 HPO terms

@@ -101,7 +101,7 @@ def import_runs(args, env: dict[str, str]) -> dict:
         fresh_database(args)
         manage(env, "migrate", "--no-input", "-v0")
         if not args.no_curated:
-            manage(env, "loaddata", "curated", "-v0")
+            manage(env, "load_content", "curated", "-v0")
         print(f"Importing the full HPO release (timed, run {run + 1})…", flush=True)
         runs.append(timed_import(env, args.sources))
     return runs[-1] | {

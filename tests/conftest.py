@@ -71,7 +71,7 @@ def curated_content(django_db_setup, django_db_blocker):
     from conditions.models import StaffEdit
 
     with django_db_blocker.unblock():
-        call_command("loaddata", "curated", verbosity=0)
+        call_command("load_content", "curated", verbosity=0)
         yield
         for label in reversed(CURATED_MODELS):
             model = apps.get_model(label)

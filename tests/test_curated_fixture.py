@@ -52,7 +52,7 @@ def test_dumpdata_round_trips_without_change(curated, tmp_path):
     for label in reversed(CURATED_MODELS):
         apps.get_model(label).objects.all().delete()
     assert not Feature.objects.exists()
-    call_command("loaddata", str(tmp_path / "first.json"), verbosity=0)
+    call_command("load_content", str(tmp_path / "first.json"), verbosity=0)
     assert dump(tmp_path, "second.json") == first
 
 

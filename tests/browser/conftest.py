@@ -158,9 +158,9 @@ def curated_site(live_server, django_db_reset_sequences):
     global _curated_copy
     connection = connections["default"]
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        call_command("loaddata", CURATED_FIXTURE, verbosity=0)
+        call_command("load_content", CURATED_FIXTURE, verbosity=0)
     elif _curated_copy is None:
-        call_command("loaddata", CURATED_FIXTURE, verbosity=0)
+        call_command("load_content", CURATED_FIXTURE, verbosity=0)
         _curated_copy = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(_curated_copy)
     else:

@@ -30,7 +30,7 @@ def empty_the_database() -> None:
 
 
 def test_a_backup_restored_on_an_empty_database_brings_everything_back(tmp_path):
-    call_command("loaddata", "curated", verbosity=0)
+    call_command("load_content", "curated", verbosity=0)
     run()  # the test HPO release
     corrected = mention("ORPHA:100", "HP:0003477")
     corrected.numerator, corrected.note = 4, "Staff correction."
@@ -66,7 +66,7 @@ def test_a_backup_restored_on_an_empty_database_brings_everything_back(tmp_path)
 
 
 def test_restore_refuses_a_database_with_content(tmp_path):
-    call_command("loaddata", "curated", verbosity=0)
+    call_command("load_content", "curated", verbosity=0)
     path = tmp_path / "backup.jsonl.gz"
     call_command("backup", output=path, stdout=StringIO())
     before = content()

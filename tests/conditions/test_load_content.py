@@ -1,0 +1,34 @@
+"""`load_content` loads fixtures as Django's loaddata does, then brings derived data in step once."""
+
+import pytest
+from django.core.management import call_command, get_commands
+
+from conditions import closure, content_version
+from conditions.models import Feature, FeatureClosure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loaddata_is_djangos_own_command():
+    assert get_commands()["loaddata"] == "django.core"
+    assert get_commands()["load_content"] == "conditions"
+
+
+def test_load_content_rebuilds_the_closure_once_and_bumps_the_version(monkeypatch):
+    rebuilds = []
+    rebuild = closure.rebuild_closure
+    monkeypatch.setattr(
+        closure, "rebuild_closure", lambda *a, **kw: rebuilds.append(a) or rebuild(*a, **kw)
+    )
+    before = content_version.current()
+
+    call_command("load_content", "curated", verbosity=0)
+
+    assert rebuilds == [()], "one whole rebuild at the end, none per row"
+    assert content_version.current() != before
+    purpura = Feature.objects.get(hpo_id="HP:0000979")
+    ancestors = set(
+        FeatureClosure.objects.filter(descendant=purpura).values_list("ancestor__hpo_id", flat=True)
+    )
+    parents = set(purpura.parents.values_list("hpo_id", flat=True))
+    assert parents and {"HP:0000979", *parents} <= ancestors  # itself and its parents
