@@ -20,6 +20,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .description_sources import cited_slugs
+from .links import external_url
 
 HPO_ID_PATTERN = r"^HP:\d{7}$"
 REVIEW_INTERVAL = timedelta(days=365)  # the about page states this policy in words
@@ -596,13 +597,6 @@ class CrossReference(models.Model):
         ICD10 = "ICD10", "ICD-10"
         DECIPHER = "DECIPHER", "DECIPHER"
 
-    URL_TEMPLATES = {
-        Scheme.ORPHA: "https://www.orpha.net/en/disease/detail/{code}",
-        Scheme.OMIM: "https://omim.org/entry/{code}",
-        Scheme.ICD10: "https://icd.who.int/browse10/2019/en#/{code}",
-        Scheme.DECIPHER: "https://www.deciphergenomics.org/syndrome/{code}",
-    }
-
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="xrefs")
     scheme = models.CharField(max_length=10, choices=Scheme)
     code = models.CharField(max_length=20)
@@ -629,7 +623,7 @@ class CrossReference(models.Model):
 
     @property
     def url(self) -> str:
-        return self.URL_TEMPLATES[self.scheme].format(code=self.code)
+        return external_url(self.scheme, self.code) or ""
 
 
 class ConditionLinkManager(models.Manager):

@@ -8,6 +8,7 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from conditions.links import external_url
 from conditions.models import (
     CATEGORY_LABELS,
     EVIDENCE_WORDS,
@@ -61,16 +62,7 @@ def reference_links(references: str) -> list[tuple[str, str | None]]:
     links = []
     for ref in filter(None, (r.strip() for r in (references or "").split(";"))):
         prefix, _, code = ref.partition(":")
-        url = {
-            "PMID": f"https://pubmed.ncbi.nlm.nih.gov/{code}/",
-            "OMIM": f"https://omim.org/entry/{code}",
-            "ORPHA": f"https://www.orpha.net/en/disease/detail/{code}",
-            "DECIPHER": f"https://www.deciphergenomics.org/syndrome/{code}",
-            "ISBN": None,
-        }.get(prefix.upper())
-        if url and not code.replace(".", "").isalnum():
-            url = None
-        links.append((ref, url))
+        links.append((ref, external_url(prefix, code)))
     return links
 
 
@@ -285,12 +277,10 @@ def source_citation(source) -> str:
 def identifiers_html(source) -> str:
     """A paper's PubMed id and DOI, each a link, so a reader can find it anywhere."""
     ids = []
-    if source.pmid:
-        ids.append(
-            f"PMID {link_html(f'https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/', source.pmid)}"
-        )
-    if source.doi:
-        ids.append(f"doi:{link_html(f'https://doi.org/{source.doi}', source.doi)}")
+    for label, scheme, code in (("PMID ", "PMID", source.pmid), ("doi:", "DOI", source.doi)):
+        if code:
+            url = external_url(scheme, code)
+            ids.append(label + (link_html(url, code) if url else escape(code)))
     return f" · {', '.join(ids)}" if ids else ""
 
 
