@@ -83,7 +83,7 @@ def loads(data) -> Any:
     at += 16 * count
     body = view[at : at + body_size]
     buffers = [view[spans[i] : spans[i] + spans[i + 1]] for i in range(0, 2 * count, 2)]
-    return pickle.loads(body, buffers=buffers)  # noqa: S301 (our own file, written by `dumps`)
+    return pickle.loads(body, buffers=buffers)  # safe: our own file, written by `dumps`
 
 
 def _aligned(n: int) -> int:

@@ -304,7 +304,7 @@ def sources(mention) -> str:
     if mention.references:
         parts.append(annotation_html(mention.evidence, mention.references))
     if not parts:
-        return mark_safe('<span class="sources">Source: not recorded</span>')  # noqa: S308
+        return mark_safe('<span class="sources">Source: not recorded</span>')
     label = "Sources" if len(curated) > 1 else "Source"
     html = f'<span class="sources">{label}: {"; ".join(parts)}</span>'
     return mark_safe(html)  # noqa: S308 (every value escaped above)

@@ -20,12 +20,17 @@ def content():
 
 
 PUBLIC_PAGES = [
+    "/",
     "/?feature=purpura",
     "/conditions/",
     "/conditions/mgus/",
     "/features/purpura/",
     "/body-systems/",
     "/about/",
+    "/compare/",
+    "/api/explore?feature=purpura",
+    "/api/features?q=purp",
+    "/api/conditions/mgus",
 ]
 
 
