@@ -36,6 +36,7 @@ from . import content_version
 from .bulk import record_history
 from .closure import would_create_cycle
 from .history import (
+    CONDITION_PARTS,
     REASON_MAX,
     condition_history,
     conflict,
@@ -169,7 +170,12 @@ class SummarisedDeleteMixin:
         return lines
 
 
-HISTORY_KINDS = {"condition": Condition, "mention": Mention, "code": CrossReference}
+HISTORY_KINDS = {
+    "condition": Condition,
+    "mention": Mention,
+    "code": CrossReference,
+    "link": ConditionLink,
+}
 
 
 def _history_record(kind, history_id, condition: Condition):
@@ -177,7 +183,7 @@ def _history_record(kind, history_id, condition: Condition):
     model = HISTORY_KINDS.get(kind or "")
     if model is None or not str(history_id).isdigit():
         return None
-    owner = {"id": condition.pk} if model is Condition else {"condition_id": condition.pk}
+    owner = {"id": condition.pk} if model is Condition else {CONDITION_PARTS[model]: condition.pk}
     return model.history.filter(history_id=history_id, **owner).first()
 
 
@@ -783,7 +789,7 @@ class ConditionAdmin(HistoryAdmin):
                 request,
                 f"Reverted “{condition}” to the version of "
                 f"{timezone.localtime(record.history_date):%Y-%m-%d %H:%M:%S}: "
-                f"{done.changed} mention(s) or code(s) put back as they were, {done.added} "
+                f"{done.changed} mention(s), code(s) or link(s) put back as they were, {done.added} "
                 f"brought back, {done.removed} added since removed.",
                 messages.SUCCESS,
             )

@@ -7,8 +7,9 @@ simple-history keeps a record per saved or deleted row. On top of it:
   correction can be undone like any other.
 - **One moment per save.** Every record written by one admin save carries the same
   `history_date` (see `stamp`), so "the condition as it was after that save" is a single moment.
-- **Reverting a condition** puts back its own fields and its mentions (with their sources) and
-  codes as they were at a moment: rows added since are deleted, rows deleted since come back.
+- **Reverting a condition** puts back its own fields and its mentions (with their sources),
+  codes and links to related conditions as they were at a moment: rows added since are deleted,
+  rows deleted since come back.
 - **Restoring a deleted condition** brings back exactly the rows its deletion removed. Each
   deletion gets a token, written into the deletion records of the condition and of every row
   cascaded with it, and only records with that token are replayed.
@@ -50,6 +51,7 @@ REASON_MAX = 100  # simple-history's change-reason column
 CONDITION_PARTS: dict[type[models.Model], str] = {
     Mention: "condition_id",
     CrossReference: "condition_id",
+    ConditionLink: "from_condition_id",  # the links its change page edits: those from it
 }
 HISTORIED = CONTENT_MODELS  # every content model keeps an edit history
 ORDER = ("history_date", "history_id")  # one save's records share a moment: keep their order
@@ -242,7 +244,8 @@ def condition_records(condition_id: int) -> dict[type[models.Model], list]:
 
 
 def condition_history(condition_id: int, limit: int = 200) -> list[Entry]:
-    """The condition's history, newest first, mentions and codes included, each with its changes."""
+    """The condition's history, newest first, mentions, codes and links included, each with its
+    changes."""
     entries = []
     for model, records in condition_records(condition_id).items():
         previous: dict[int, models.Model] = {}
@@ -257,12 +260,21 @@ def condition_history(condition_id: int, limit: int = 200) -> list[Entry]:
 
 
 def _kind(model) -> str:
-    return {Condition: "condition", Mention: "mention", CrossReference: "code"}[model]
+    return {
+        Condition: "condition",
+        Mention: "mention",
+        CrossReference: "code",
+        ConditionLink: "link",
+    }[model]
 
 
 def _label(record) -> str:
     if isinstance(record, Mention.history.model):
         return record.feature.display_name if record.feature else f"feature #{record.feature_id}"
+    if isinstance(record, ConditionLink.history.model):
+        target = Condition.objects.filter(pk=record.to_condition_id).first()
+        relation = ConditionLink.Relation(record.relation).label
+        return f"{relation} {target or f'condition #{record.to_condition_id}'}"
     return str(record.instance)
 
 
@@ -323,7 +335,8 @@ def _state_at(records: list, moment: datetime):
 def revert_condition(
     condition: Condition, moment: datetime, request=None, *, own_fields: bool = True
 ) -> Reverted:
-    """Put the condition, its mentions (with sources) and codes back as they were at `moment`.
+    """Put the condition, its mentions (with sources), codes and links to related conditions
+    back as they were at `moment`.
 
     `own_fields=False` leaves the condition's own fields alone (the admin's revert form saves
     those itself, as the editor last saw them).
@@ -356,6 +369,8 @@ def revert_condition(
             if then is None:
                 if pk in current:
                     removals.append(pk)
+            elif model is ConditionLink and not _exists(Condition, then.to_condition_id):
+                continue  # the condition it led to is gone: a link cannot come back to it
             elif pk not in current:
                 additions.append((then, row_records))
             elif _differs(model, then, row_records[-1]):
@@ -375,6 +390,10 @@ def revert_condition(
         result.changed += len(updates)
         result.added += len(additions)
     return result
+
+
+def _exists(model, pk) -> bool:
+    return model.objects.filter(pk=pk).exists()
 
 
 def _state_or_none(records, moment):

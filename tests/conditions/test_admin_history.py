@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 
 from conditions.history import BASELINE_REASON
-from conditions.models import Condition, Mention
+from conditions.models import Condition, ConditionLink, Mention
 from tests.admin_forms import posted_form
 from tests.factories import (
     ConditionFactory,
+    ConditionLinkFactory,
     CrossReferenceFactory,
     FeatureFactory,
     MentionFactory,
@@ -103,6 +104,45 @@ def test_reverting_brings_back_a_mention_deleted_since(client, condition):
     mention = condition.mentions.get()
     assert mention.feature.name == "Purpura"
     assert list(mention.sources.all()) == [source]
+
+
+def test_reverting_a_condition_puts_its_related_condition_links_back(client, editor):
+    mgus = ConditionFactory(name="MGUS")
+    myeloma = ConditionFactory(name="Multiple myeloma")
+    amyloidosis = ConditionFactory(name="AL amyloidosis")
+    ConditionLinkFactory(from_condition=mgus, to_condition=myeloma, relation="may_progress_to")
+    url = f"/admin/conditions/condition/{mgus.pk}/change/"
+    assert client.post(url, posted_form(client, url)).status_code == 302
+    version = mgus.history.order_by("history_date").last()
+    # Since then: the link to myeloma reworded through the change page, then deleted, and a
+    # link to amyloidosis added.
+    data = posted_form(client, url)
+    data["links-0-relation"] = "associated_with"
+    assert client.post(url, data).status_code == 302
+    ConditionLink.objects.get(from_condition=mgus, to_condition=myeloma).delete()
+    ConditionLinkFactory(from_condition=mgus, to_condition=amyloidosis)
+
+    html = client.get(f"/admin/conditions/condition/{mgus.pk}/history/").content.decode()
+    assert "Related condition: is associated with AL amyloidosis" in html
+
+    assert go_back_to(client, mgus, version).status_code == 302
+
+    assert list(mgus.links.values_list("to_condition__name", "relation")) == [
+        ("Multiple myeloma", "may_progress_to")
+    ]
+
+
+def test_reverting_leaves_out_a_link_to_a_condition_deleted_since(client, editor):
+    mgus = ConditionFactory(name="MGUS")
+    gone = ConditionFactory(name="Gone")
+    ConditionLinkFactory(from_condition=mgus, to_condition=gone)
+    url = f"/admin/conditions/condition/{mgus.pk}/change/"
+    assert client.post(url, posted_form(client, url)).status_code == 302
+    version = mgus.history.order_by("history_date").last()
+    gone.delete()
+
+    assert go_back_to(client, mgus, version).status_code == 302
+    assert not mgus.links.exists()
 
 
 def test_simple_history_revert_form_also_restores_mentions(client, condition):
