@@ -97,12 +97,18 @@ class SummaryFilter(admin.SimpleListFilter):
     parameter_name = "summary"
 
     def lookups(self, request, model_admin):
-        return [("missing", "No summary"), ("written", "Has a summary")]
+        return [
+            ("missing", "No summary"),
+            ("nothing", "No summary, nothing to generate one from"),
+            ("written", "Has a summary"),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
             case "missing":
                 return queryset.filter(summary="")
+            case "nothing":
+                return queryset.nothing_to_summarise()
             case "written":
                 return queryset.exclude(summary="")
         return queryset

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -459,6 +459,14 @@ class FeatureClosure(models.Model):
 class ConditionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Condition.Status.PUBLISHED)
+
+    def nothing_to_summarise(self):
+        """No staff summary and no published feature recorded as present: the page has no
+        summary to generate (condition_page.generated_summary), so an editor must write one."""
+        recorded = Mention.objects.filter(
+            condition=OuterRef("pk"), is_absent=False, feature__is_published=True
+        )
+        return self.filter(summary="").exclude(Exists(recorded))
 
 
 class ConditionManager(models.Manager.from_queryset(ConditionQuerySet)):

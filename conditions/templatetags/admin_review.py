@@ -39,10 +39,12 @@ def needs_review() -> list[ReviewCount]:
             Condition.objects.filter(last_reviewed__lt=today - REVIEW_INTERVAL).count(),
             f"{conditions}?reviewed=overdue",
         ),
+        # Without a staff summary a page shows one generated from its rows; only a page with no
+        # rows to say anything from needs an editor to write one.
         ReviewCount(
-            "Published conditions without a summary",
-            Condition.objects.published().filter(summary="").count(),
-            f"{conditions}?status__exact=published&summary=missing",
+            "Published conditions with no summary and nothing to generate one from",
+            Condition.objects.published().nothing_to_summarise().count(),
+            f"{conditions}?status__exact=published&summary=nothing",
         ),
         ReviewCount(
             "Staff corrections a newer HPO release disagrees with",
