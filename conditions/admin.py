@@ -1143,4 +1143,4 @@ admin.site.site_title = "Symptom Explorer staff"
 admin.site.index_title = "Curate conditions, features and sources"
 
 
-from . import review_admin  # noqa: E402, F401  (registers the import review list)
+from . import report_admin, review_admin  # noqa: E402, F401  (register the report and review lists)

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's scripts from our own origin (strict CSP)
     "explorer",
     "conditions",
-    "feedback",
 ]
 
 MIDDLEWARE = [

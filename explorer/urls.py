@@ -32,7 +32,7 @@ public_patterns = [
 urlpatterns = [
     path("", include((public_patterns, "explorer"))),
     path("api/", api.urls),
-    path("report-a-problem/", include("feedback.urls")),
+    path("report-a-problem/", include("conditions.urls")),
     path("admin/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
     path("admin/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
     path("admin/", admin.site.urls),

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 
 from django import template
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from conditions.models import REVIEW_INTERVAL, Condition, StaffEdit
+from conditions.models import REVIEW_INTERVAL, Condition, ProblemReport, StaffEdit
 
 register = template.Library()
 
@@ -51,16 +50,12 @@ def needs_review() -> list[ReviewCount]:
             StaffEdit.objects.filter(needs_review=True).count(),
             f"{reverse('admin:conditions_staffedit_changelist')}?needs_review__exact=1",
         ),
+        ReviewCount(
+            "Open problem reports from visitors",
+            ProblemReport.objects.filter(status=ProblemReport.Status.OPEN).count(),
+            f"{reverse('admin:conditions_problemreport_changelist')}?status__exact=open",
+        ),
     ]
-    if apps.is_installed("feedback"):
-        report = apps.get_model("feedback", "ProblemReport")
-        rows.append(
-            ReviewCount(
-                "Open problem reports from visitors",
-                report.objects.filter(status=report.Status.OPEN).count(),
-                f"{reverse('admin:feedback_problemreport_changelist')}?status__exact=open",
-            )
-        )
     return rows
 
 

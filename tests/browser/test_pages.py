@@ -190,6 +190,6 @@ def test_a_problem_is_reported_from_a_page_without_javascript(curated_site, open
     page.get_by_label("What is wrong or unclear on this page?").fill("A broken source link.")
     page.get_by_role("button", name="Send the report").click()
     assert page.get_by_role("heading", name="Thank you").is_visible()
-    from feedback.models import ProblemReport
+    from conditions.models import ProblemReport
 
     assert ProblemReport.objects.get().page == "/conditions/mgus/"

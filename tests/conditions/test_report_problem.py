@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from feedback.models import ProblemReport
+from conditions.models import ProblemReport
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +88,10 @@ def test_editors_see_and_close_reports_in_the_admin(client, editors_group):
     editor = User.objects.create_user("ed", password="pw", is_staff=True)
     editor.groups.add(editors_group)
     client.force_login(editor)
-    listing = client.get("/admin/feedback/problemreport/?status__exact=open")
+    listing = client.get("/admin/conditions/problemreport/?status__exact=open")
     assert b"The frequency of fever looks wrong." in listing.content
     response = client.post(
-        "/admin/feedback/problemreport/",
+        "/admin/conditions/problemreport/",
         {"action": "close", "_selected_action": [report.pk]},
     )
     assert response.status_code == 302
@@ -99,4 +99,4 @@ def test_editors_see_and_close_reports_in_the_admin(client, editors_group):
     assert report.status == "closed"
     assert report.closed_by == editor
     assert report.closed_at is not None
-    assert client.get("/admin/feedback/problemreport/add/").status_code == 403
+    assert client.get("/admin/conditions/problemreport/add/").status_code == 403

@@ -1,3 +1,5 @@
+"""The admin's list of problems visitors report: editors read them and close them."""
+
 from django.contrib import admin
 from django.utils import timezone
 

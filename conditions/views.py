@@ -58,20 +58,22 @@ def _page_from(request: HttpRequest) -> str:
 def report_problem(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = ProblemReportForm(initial={"page": _page_from(request)})
-        return render(request, "feedback/report.html", {"form": form})
+        return render(request, "conditions/report_problem.html", {"form": form})
     form = ProblemReportForm(request.POST)
     sender = sender_key(request)
     if over_rate_limit(sender):
         context = {"form": form, "limited": True}
-        return render(request, "feedback/report.html", context, status=429)
+        return render(request, "conditions/report_problem.html", context, status=429)
     if not form.is_valid():
-        return render(request, "feedback/report.html", {"form": form}, status=400)
+        return render(request, "conditions/report_problem.html", {"form": form}, status=400)
     report = form.save(commit=False)
     report.sender = sender
     report.save()
-    return redirect(f"{reverse('feedback:thanks')}?{urlencode({'page': report.page})}")
+    return redirect(f"{reverse('conditions:report_thanks')}?{urlencode({'page': report.page})}")
 
 
 @require_http_methods(["GET"])
 def thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "feedback/thanks.html", {"page": _local(request.GET.get("page", "/"))})
+    return render(
+        request, "conditions/report_thanks.html", {"page": _local(request.GET.get("page", "/"))}
+    )

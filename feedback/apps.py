@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class FeedbackConfig(AppConfig):
-    name = "feedback"
-    verbose_name = "Reports from visitors"
