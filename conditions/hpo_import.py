@@ -168,6 +168,13 @@ class Tally:
     removed: int = 0
     skipped: int = 0
 
+    def add(self, plan: Plan) -> None:
+        """Count what a Sync plan wrote: created, updated, removed (stale) and unchanged rows."""
+        self.created += len(plan.created)
+        self.updated += len(plan.updated)
+        self.removed += len(plan.stale)
+        self.unchanged += plan.unchanged
+
 
 @dataclass
 class ImportReport:
@@ -460,9 +467,11 @@ class _Importer:
             new_row,
             touch={"updated_at": self.now},
         )
-        tally.created, tally.unchanged = len(plan.created), plan.unchanged
-        tally.removed = sum(1 for row in plan.updated if row[-1] in retired_pks)
-        tally.updated = len(plan.updated) - tally.removed
+        tally.add(plan)
+        # Features are never deleted: a retired term's feature is unpublished (an update).
+        retired_count = sum(1 for row in plan.updated if row[-1] in retired_pks)
+        tally.updated -= retired_count
+        tally.removed += retired_count
         self.graph_changed |= bool(plan.created)
         rows = list(Feature.objects.exclude(hpo_id="").values_list("hpo_id", "pk", "origin"))
         feature_ids = {hpo_id: pk for hpo_id, pk, _ in rows}
@@ -527,13 +536,8 @@ class _Importer:
             ("feature", *fields, "origin"),
             lambda key, values: (key[0], *values, HPO),
         )
+        tally.add(plan)
         tally.skipped += plan.curated
-        tally.created, tally.updated, tally.removed = (
-            len(plan.created),
-            len(plan.updated),
-            len(plan.stale),
-        )
-        tally.unchanged = plan.unchanged
         if plan.curated:
             self.notes["synonym already curated (curated one kept)"] = plan.curated
 
@@ -572,12 +576,7 @@ class _Importer:
             removable=lambda key, row: key[1] in hpo_feature_ids,
         )
         self.sync.write(plan, ("hpo_id", "feature", "kind"), lambda key, values: (*key, *values))
-        tally.created, tally.updated, tally.removed = (
-            len(plan.created),
-            len(plan.updated),
-            len(plan.stale),
-        )
-        tally.unchanged = plan.unchanged
+        tally.add(plan)
 
     def _replacement(self, term_id: str) -> str | None:
         """Follow replaced_by through terms that were themselves made obsolete later."""
@@ -775,8 +774,8 @@ class _Importer:
             new_row,
             touch={"updated_at": self.now},
         )
-        tally.created, tally.updated = len(plan.created), len(plan.updated)
-        tally.unchanged = plan.unchanged + plan.curated
+        tally.add(plan)
+        tally.unchanged += plan.curated
         if new_slugs:
             by_slug = dict(Condition.objects.values_list("slug", "pk"))
             for db_id, slug in new_slugs.items():
@@ -827,12 +826,7 @@ class _Importer:
         )
         if plan.curated:
             notes["curated mention kept (HPO line not imported)"] = plan.curated
-        tally.created, tally.updated, tally.removed = (
-            len(plan.created),
-            len(plan.updated),
-            len(plan.stale),
-        )
-        tally.unchanged = plan.unchanged
+        tally.add(plan)
         imported = len(chosen) - plan.curated
         tally.skipped = len(self.annotations.rows) - imported  # lines not stored as a mention
         return imported
