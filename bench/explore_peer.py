@@ -44,28 +44,11 @@ def run_hpo3(args, rankings: list[list[tuple[int, int]]]) -> PeerRun:
     return PeerRun(peer, raw_peer, checks, raw_checks, normalised)
 
 
-def documented_absent(qualifier: str, frequency: str) -> bool:
-    """Our import's rule for a line stored as documented absent (conditions/hpo_import.py)."""
-    from conditions.hpo import parse_frequency
-    from conditions.models import Mention
-
-    if qualifier == "NOT":
-        return True
-    try:
-        parsed = parse_frequency(frequency)
-    except ValueError:
-        return False
-    if parsed is None:
-        return False
-    if parsed.term:
-        return Mention.CATEGORY_HPO_IDS.get(parsed.term) == Mention.Category.EXCLUDED
-    if parsed.numerator is not None:
-        return parsed.numerator == 0 and parsed.denominator > 0
-    return False
-
-
 def normalised_folder(data: Path, target: Path) -> dict:
-    """hp.obo and gene files linked, phenotype.hpoa copied with documented-absent lines as NOT."""
+    """hp.obo and gene files linked, phenotype.hpoa copied with documented-absent lines as NOT
+    (the import's own rule, conditions.hpo_import.documented_absent)."""
+    from conditions.hpo_import import documented_absent
+
     target.mkdir(parents=True, exist_ok=True)
     for name in ("hp.obo", "genes_to_phenotype.txt", "phenotype_to_genes.txt"):
         if (data / name).exists():

@@ -708,7 +708,7 @@ class _Importer:
         (kind, category, n, m, percent), note = self.frequencies[row.frequency]
         if note:
             self.notes[note] += 1
-        is_absent = row.qualifier == "NOT" or n == 0 or category == EXCLUDED
+        is_absent = _absent(row.qualifier, n, category)
         sex = row.sex.lower()
         if sex not in ("male", "female", ""):
             self.notes["unknown sex value (ignored)"] += 1
@@ -847,6 +847,17 @@ class _Importer:
         self.sync.remove(CrossReference, sorted(pk for pk, c in references if c in stale))
         self.sync.remove(Condition, ids)
         self.report.tallies["conditions"].removed = len(ids)
+
+
+def documented_absent(qualifier: str, frequency: str) -> bool:
+    """Whether a line is stored as documented absent (never counted as a mention): qualified NOT,
+    a count of 0 (e.g. "0/3"), or the Excluded frequency term."""
+    (_, category, n, _, _), _ = _frequency(frequency)
+    return _absent(qualifier, n, category)
+
+
+def _absent(qualifier: str, numerator: int | None, category: str) -> bool:
+    return qualifier == "NOT" or numerator == 0 or category == EXCLUDED
 
 
 def _frequency(text: str) -> tuple[tuple[str, str, int | None, int | None, Decimal | None], str]:
