@@ -109,7 +109,10 @@ def write_backup(path: Path) -> dict[str, int]:
 
 
 def _converter(field: models.Field):
-    """Values as the database takes them: JSON gives dates, times and decimals as strings."""
+    """Values as the database takes them: JSON gives dates, times and decimals as strings, and
+    a JSON field's value (e.g. a staff deletion's keys) as the list or object it holds."""
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_value(value, connection, prepared=False)
     if isinstance(field, models.DateTimeField):
         parse = datetime.fromisoformat
     elif isinstance(field, models.DateField):

@@ -35,6 +35,8 @@ def test_a_backup_restored_on_an_empty_database_brings_everything_back(tmp_path)
     corrected = mention("ORPHA:100", "HP:0003477")
     corrected.numerator, corrected.note = 4, "Staff correction."
     corrected.save()  # a staff-owned field on an imported row
+    deleted = mention("ORPHA:100", "HP:0007328").pk
+    Mention.objects.get(pk=deleted).delete()  # staff deleted an imported row: keys kept (JSON)
     before = content()
     closure_before = set(FeatureClosure.objects.values_list("ancestor_id", "descendant_id"))
     path = tmp_path / "backup.jsonl.gz"
@@ -57,6 +59,7 @@ def test_a_backup_restored_on_an_empty_database_brings_everything_back(tmp_path)
     restored = mention("ORPHA:100", "HP:0003477")
     assert (restored.numerator, restored.note) == (4, "Staff correction.")
     assert StaffEdit.objects.filter(object_id=restored.pk, field="frequency").exists()
+    assert StaffEdit.objects.get(object_id=deleted, field="deleted").deleted_keys
     # New rows get new ids after the restored ones (sequences moved on, on PostgreSQL too).
     feature = Feature.objects.create(name="New after restore", slug="new-after-restore")
     assert feature.pk > max(row[0] for row in before["conditions.feature"])
