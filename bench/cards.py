@@ -24,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explorer.settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -141,8 +141,8 @@ def format_html_row(result):
 
 # The same as a template, with the site's own tags for names --------------------------------
 
-CARD_TEMPLATE = """{% load explorer_tags %}<li class="result" id="c{{ r.condition.pk }}"><h3><a href="{{ r.condition.get_absolute_url }}">{% condition_name r.condition %}</a></h3><p class="match-count">Its sources mention {{ r.matched_count }} of your {{ n }} feature{{ n|pluralize }}.</p><p class="how-often">{{ how_often }}</p><ul class="hits">{% for hit in r.hits %}<li><b>{% short_feature_name hit.ticked %}</b>{% if hit.highest is not hit.exact %} as {% feature_name hit.highest.feature %}{% endif %}: {% for f in hit.highest.figures %}<span class="{{ f.band }}">in {{ f.label }}</span>{% if not r.one_source %} <span class="cite">(source{{ f.citations|length|pluralize }} {% for c in f.citations %}<a href="#c{{ r.condition.pk }}-{{ c }}">{{ c }}</a>{% if not forloop.last %}, {% endif %}{% endfor %})</span>{% endif %}{% if not forloop.last %}; {% endif %}{% endfor %}</li>{% endfor %}</ul>{% if r.sources %}<details class="result-sources"><summary>Sources ({{ r.sources|length }})</summary><ol class="source-list">{% for c in r.sources %}<li id="c{{ r.condition.pk }}-{{ c.number }}">{% if c.source %}<a href="{{ c.source.url }}">{{ c.source.title }}</a>{% else %}HPO annotation, {{ c.evidence }}: {{ c.references }}{% endif %}</li>{% endfor %}</ol></details>{% endif %}</li>"""  # noqa: E501
-ROW_TEMPLATE = """{% load explorer_tags %}<tr><th scope="row"><a href="#c{{ r.condition.pk }}">{% condition_name r.condition %}</a></th>{% for f, hit, absent in r.cells %}{% if hit %}<td class="{{ hit.highest.frequency_band }}{% if hit.highest is not hit.exact %} via{% endif %}">{{ hit.highest.frequency_label }}</td>{% elif absent %}<td class="ab">Documented absent</td>{% else %}<td class="no">Not mentioned</td>{% endif %}{% endfor %}</tr>"""  # noqa: E501
+CARD_TEMPLATE = """{% load explorer_tags %}<li class="result" id="c{{ r.condition.pk }}"><h3><a href="{{ r.condition.get_absolute_url }}">{% condition_name r.condition %}</a></h3><p class="match-count">Its sources mention {{ r.matched_count }} of your {{ n }} feature{{ n|pluralize }}.</p><p class="how-often">{{ how_often }}</p><ul class="hits">{% for hit in r.hits %}<li><b>{% short_feature_name hit.ticked %}</b>{% if hit.highest is not hit.exact %} as {% feature_name hit.highest.feature %}{% endif %}: {% for f in hit.highest.figures %}<span class="{{ f.band }}">in {{ f.label }}</span>{% if not r.one_source %} <span class="cite">(source{{ f.citations|length|pluralize }} {% for c in f.citations %}<a href="#c{{ r.condition.pk }}-{{ c }}">{{ c }}</a>{% if not forloop.last %}, {% endif %}{% endfor %})</span>{% endif %}{% if not forloop.last %}; {% endif %}{% endfor %}</li>{% endfor %}</ul>{% if r.sources %}<details class="result-sources"><summary>Sources ({{ r.sources|length }})</summary><ol class="source-list">{% for c in r.sources %}<li id="c{{ r.condition.pk }}-{{ c.number }}">{% if c.source %}<a href="{{ c.source.url }}">{{ c.source.title }}</a>{% else %}HPO annotation, {{ c.evidence }}: {{ c.references }}{% endif %}</li>{% endfor %}</ol></details>{% endif %}</li>"""
+ROW_TEMPLATE = """{% load explorer_tags %}<tr><th scope="row"><a href="#c{{ r.condition.pk }}">{% condition_name r.condition %}</a></th>{% for f, hit, absent in r.cells %}{% if hit %}<td class="{{ hit.highest.frequency_band }}{% if hit.highest is not hit.exact %} via{% endif %}">{{ hit.highest.frequency_label }}</td>{% elif absent %}<td class="ab">Documented absent</td>{% else %}<td class="no">Not mentioned</td>{% endif %}{% endfor %}</tr>"""
 
 
 def cpu_ms(render, reps: int) -> float:
