@@ -286,6 +286,13 @@ def search(query: str, features: bool = True, conditions: bool = True) -> Found:
     )
 
 
+def words_to_try_alone(query: str) -> list[str]:
+    """The telling words of a query of several, to offer one at a time when together they found
+    nothing (no name holds enough of them)."""
+    words = [t for t in query_tokens(query) if t not in LITTLE_WORDS and len(t) >= MIN_QUERY]
+    return words if len(words) > 1 else []
+
+
 def _corrections(tokens: list[str], vocabularies: list[WordIndex]) -> dict[str, str]:
     """Each token that starts no name's word, and the closest word any name uses (a few per
     query: each compares against thousands of words)."""

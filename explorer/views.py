@@ -32,7 +32,7 @@ from conditions.ordering import Order, describe
 from conditions.ordering import details as ordering_details
 from conditions.ranking import DIMENSIONS, NO_FILTERS
 from conditions.safety import urgent_advice_for
-from conditions.search import A_TO_Z, list_conditions, search
+from conditions.search import A_TO_Z, list_conditions, search, words_to_try_alone
 from conditions.summaries import FeatureSummary
 
 from .filters import filter_groups, ticked_counts
@@ -218,6 +218,13 @@ def _suggestions(query: str, ticked: list[FeatureSummary]) -> dict:
         "condition_suggestions": found.conditions[:CONDITION_SUGGESTION_LIMIT],
         "condition_total": len(found.conditions),
         "show_all_query": urlencode([("q", query)] + [("feature", f.slug) for f in ticked]),
+        # Nothing for the words together: each alone, as a link (ticked features kept).
+        "words_alone": []
+        if found.features or found.conditions
+        else [
+            (word, urlencode([("q", word)] + [("feature", f.slug) for f in ticked]))
+            for word in words_to_try_alone(query)
+        ],
     }
 
 

@@ -121,3 +121,22 @@ def test_the_conditions_list_ignores_accents_both_ways(client):
     for query in ["waldenstrom", "Waldenström", "WALDENSTROM macro"]:
         listed = client.get("/conditions/", {"q": query}).context["page"].object_list
         assert [c.name for c in listed] == ["Waldenström macroglobulinaemia"]
+
+
+def test_words_that_find_nothing_together_are_offered_one_at_a_time(client):
+    FeatureFactory(name="Polyneuropathy", slug="polyneuropathy")
+    ConditionFactory(name="POEMS syndrome")
+    FeatureFactory(name="Visceromegaly", slug="visceromegaly")
+    query = {"q": "poems polyneuropathy of organomegaly", "feature": "visceromegaly"}
+    html = client.get("/suggest/", query, headers=HTMX).content.decode()
+    assert "No name holds enough of these words together; try one at a time:" in html
+    assert '<a href="/?q=poems&amp;feature=visceromegaly#feature-search">poems</a>, ' in html
+    assert '<a href="/?q=organomegaly&amp;feature=visceromegaly#feature-search">' in html
+    assert "?q=of&" not in html
+    one_word = client.get("/suggest/", {"q": "zzzz"}, headers=HTMX).content.decode()
+    assert "one at a time" not in one_word and "Try another word" in one_word
+    found = client.get("/suggest/", {"q": "polyneuropathy poems"}, headers=HTMX).content.decode()
+    assert "one at a time" in found  # two words no one name holds
+    ConditionFactory(name="POEMS polyneuropathy syndrome")
+    found = client.get("/suggest/", {"q": "polyneuropathy poems"}, headers=HTMX).content.decode()
+    assert "one at a time" not in found and "POEMS polyneuropathy syndrome" in found
