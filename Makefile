@@ -93,16 +93,18 @@ test-fast: install
 
 # Mutation testing (README "Tests"): mutmut changes the core modules (pyproject's tool.mutmut)
 # one small edit at a time and runs the fast tests covering each edit, on SQLite, niced (the
-# machine may be shared); bench/mutation.py then prints the one-line score. Survivors are listed
-# in mutants/survivors.txt (`$(VENV)/bin/mutmut show NAME`), the run's output in mutants/run.log.
+# machine may be shared); bench/mutation.py runs it and prints the one-line score. Survivors are
+# listed in mutants/survivors.txt (`$(VENV)/bin/mutmut show NAME`), the run's output is in
+# mutants/run.log.
 MUTATION_JOBS ?= 2
+MUTATION_TEST_SECONDS ?= 20
 mutation: install
 	rm -rf mutants && mkdir mutants
 	@echo "mutmut: $(MUTATION_JOBS) workers, output in mutants/run.log"
-	@env -u DATABASE_URL PYTHONHASHSEED=0 nice -n 10 $(VENV)/bin/mutmut run \
-	    --max-children $(MUTATION_JOBS) > mutants/run.log 2>&1 \
+	@env -u DATABASE_URL PYTHONHASHSEED=0 nice -n 10 $(PY) bench/mutation.py run \
+	    --jobs $(MUTATION_JOBS) --test-seconds $(MUTATION_TEST_SECONDS) > mutants/run.log 2>&1 \
 	  || { tail -c 3000 mutants/run.log; echo "mutmut failed (above)" >&2; exit 1; }
-	@$(PY) bench/mutation.py
+	@$(PY) bench/mutation.py report
 
 lint: install
 	$(VENV)/bin/ruff check .
