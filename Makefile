@@ -95,14 +95,16 @@ test-fast: install
 # one small edit at a time and runs the fast tests covering each edit, on SQLite, niced (the
 # machine may be shared); bench/mutation.py runs it and prints the one-line score. Survivors are
 # listed in mutants/survivors.txt (`$(VENV)/bin/mutmut show NAME`), the run's output is in
-# mutants/run.log.
+# mutants/run.log. On a busy machine MUTATION_SAMPLE=N runs and counts N mutants drawn at random.
 MUTATION_JOBS ?= 2
 MUTATION_TEST_SECONDS ?= 20
+MUTATION_SAMPLE ?=
 mutation: install
 	rm -rf mutants && mkdir mutants
 	@echo "mutmut: $(MUTATION_JOBS) workers, output in mutants/run.log"
 	@env -u DATABASE_URL PYTHONHASHSEED=0 nice -n 10 $(PY) bench/mutation.py run \
-	    --jobs $(MUTATION_JOBS) --test-seconds $(MUTATION_TEST_SECONDS) > mutants/run.log 2>&1 \
+	    --jobs $(MUTATION_JOBS) --test-seconds $(MUTATION_TEST_SECONDS) \
+	    $(if $(MUTATION_SAMPLE),--sample $(MUTATION_SAMPLE)) > mutants/run.log 2>&1 \
 	  || { tail -c 3000 mutants/run.log; echo "mutmut failed (above)" >&2; exit 1; }
 	@$(PY) bench/mutation.py report
 

@@ -1,6 +1,6 @@
 """Mutation testing of the core modules (`make mutation`): run mutmut, then print the score.
 
-    .venv/bin/python bench/mutation.py run [--jobs 2] [--test-seconds 20]
+    .venv/bin/python bench/mutation.py run [--jobs 2] [--test-seconds 20] [--sample N]
     .venv/bin/python bench/mutation.py [report] [MUTANTS_DIR]   # the score of the last run
 
 `run` is `mutmut run` (modules and tests: pyproject's tool.mutmut) with two changes that keep it
@@ -8,6 +8,8 @@ within minutes on two cores: no second clean run of the suite (mutmut's stats ru
 the same tests on the unchanged code and stops if any fails), and each mutant runs the fastest
 tests covering it up to --test-seconds of their recorded time (at least three), fastest first.
 A mutant that only a slower test would kill counts as survived: the score errs on the safe side.
+With --sample N, N mutants drawn at random (seeded) are run and counted, an estimate for a busy
+machine; their names are kept in mutants/sample.txt, which the report then counts alone.
 
 Killed: a test failed (or the mutant hung, crashed, or never type-checked). Survived: every test
 covering it passed, or no test of the fast suite runs that code at all. Mutants listed in
@@ -22,11 +24,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
+SAMPLE = "sample.txt"
 EQUIVALENT = Path(__file__).with_name("mutation-equivalent.txt")
 
 # mutmut's exit codes (mutmut/stats.py), grouped as the score counts them.
@@ -58,7 +62,7 @@ def read_results(root: Path = MUTANTS) -> dict[str, int | None]:
 MIN_TESTS = 3
 
 
-def run(jobs: int, test_seconds: float) -> int:
+def run(jobs: int, test_seconds: float, sample: int = 0) -> int:
     from mutmut import __main__ as mutmut_main
     from mutmut.state import state
     from mutmut.workers.isolation import ForkRunner
@@ -78,8 +82,20 @@ def run(jobs: int, test_seconds: float) -> int:
             spent += durations[test]
         return submit(self, mutant_name, chosen, cpu_time_limit, spent)
 
+    collect = mutmut_main.collect_source_file_mutation_data
+
+    def collect_sample(*args, **kwargs):
+        mutants, by_path = collect(*args, **kwargs)
+        names = sorted(name for _, name, _ in mutants)
+        if sample and len(names) > sample:
+            chosen = set(random.Random(0).sample(names, sample))
+            mutants = [m for m in mutants if m[1] in chosen]
+            (MUTANTS / SAMPLE).write_text("".join(f"{name}\n" for name in sorted(chosen)))
+        return mutants, by_path
+
     ForkRunner.run_clean_tests = no_second_clean_run
     ForkRunner.submit = submit_fastest
+    mutmut_main.collect_source_file_mutation_data = collect_sample
     try:
         mutmut_main.cli(["run", "--max-children", str(jobs)], standalone_mode=False)
     except SystemExit as stop:
@@ -89,6 +105,10 @@ def run(jobs: int, test_seconds: float) -> int:
 
 def report(root: Path = MUTANTS) -> int:
     results = read_results(root)
+    if (root / SAMPLE).exists():
+        sampled = set((root / SAMPLE).read_text().split())
+        print(f"  a random sample of {len(sampled)} of the {len(results)} mutants")
+        results = {name: code for name, code in results.items() if name in sampled}
     if not results:
         print("No mutmut results in mutants/: run `make mutation` first.", file=sys.stderr)
         return 1
@@ -124,9 +144,10 @@ def main() -> int:
     parser.add_argument("mutants", nargs="?", type=Path, default=MUTANTS)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--test-seconds", type=float, default=20.0)
+    parser.add_argument("--sample", type=int, default=0, help="run N mutants drawn at random")
     args = parser.parse_args()
     if args.command == "run":
-        return run(args.jobs, args.test_seconds)
+        return run(args.jobs, args.test_seconds, args.sample)
     return report(args.mutants)
 
 

@@ -524,3 +524,19 @@ def test_a_reimport_without_omim_removes_an_omim_condition_nobody_touched():
     assert tally(output, "conditions")[3] == 1
     assert not Condition.objects.filter(name="Test disease E").exists()
     assert not CrossReference.objects.filter(scheme="OMIM").exists()
+
+
+def test_without_a_version_line_the_release_is_named_by_the_ontologys_date(tmp_path):
+    undated = tmp_path / "phenotype.hpoa"
+    undated.write_text(
+        "".join(line for line in HPOA.read_text().splitlines(True) if "#version" not in line)
+    )
+    run(annotations=undated)
+    assert HpoRelease.objects.get().version == "2099-01-01"
+
+
+def test_a_file_that_cannot_be_read_is_named_by_its_path(tmp_path):
+    missing = tmp_path / "hp.obo"
+    with pytest.raises(CommandError) as error:
+        run(obo=missing)
+    assert f"changed. {missing}: cannot read the file (No such file" in str(error.value)

@@ -56,3 +56,9 @@ def test_a_feature_found_by_several_names_is_listed_once_by_its_best_one():
     # Both start with "liver"; the everyday "liver enlargement" then beats "Liver fibrosis".
     assert [m.feature.name for m in found] == ["Hepatomegaly", "Liver fibrosis"]
     assert found[0].matched_text == "liver enlargement"
+
+
+def test_a_mistyped_word_is_corrected_but_a_scrambled_one_is_not():
+    FeatureFactory(name="Purpura")
+    assert names("purpra") == ["Purpura"]
+    assert names("prupaur") == []  # the same letters, too far apart to be a typo

@@ -243,3 +243,21 @@ def test_figures_count_condition_pages_opening_with_a_summary():
     figures = summary_figures()
     assert (figures.published, figures.by_staff, figures.generated) == (3, 1, 2)
     assert figures.generated_without_features == 1
+
+
+def test_the_link_to_the_explorer_ticks_the_five_most_often_recorded_features(client):
+    condition = ConditionFactory(slug="c", summary="")
+    bands = ["obligate", "very_frequent", "frequent", "occasional", "very_rare"]
+    for n, band in enumerate(bands + ["very_rare", "very_rare"]):
+        feature = FeatureFactory(name=f"Feature {n}", slug=f"feature-{n}")
+        MentionFactory(
+            condition=condition,
+            feature=feature,
+            frequency_kind="category",
+            frequency_category=band,
+        )
+
+    html = client.get("/conditions/c/").content.decode()
+
+    link = re.search(r'<a href="/\?([^"]*)">Compare these features', html)[1]
+    assert re.findall(r"feature=([\w-]+)", link) == [f"feature-{n}" for n in range(5)]
