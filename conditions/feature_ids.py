@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .compact import IdLists, IdSet, StringKeys
 
 
 @dataclass(frozen=True)
 class FeatureIds:
-    tickable: Mapping[str, int]  # slug, HPO id, alt or obsolete id (upper case) -> feature id
-    parents: Mapping[int, tuple[int, ...]]  # published feature -> its published parents
-    tickable_ids: frozenset[int] = field(init=False)
+    tickable: StringKeys  # slug, HPO id, alt or obsolete id (upper case) -> feature id
+    tickable_ids: IdSet
+    parents: IdLists  # published feature -> its published parents
 
-    def __post_init__(self):
-        object.__setattr__(self, "tickable_ids", frozenset(self.tickable.values()))
+    @classmethod
+    def of(cls, tickable: Mapping[str, int], parents: Mapping[int, Sequence[int]]) -> FeatureIds:
+        return cls(StringKeys.of(tickable), IdSet.of(tickable.values()), IdLists.of(parents))
 
     def resolve(self, value: str) -> int | None:
         """The tickable feature a URL value names: a slug as written, an HPO id in any case."""

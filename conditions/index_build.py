@@ -46,7 +46,7 @@ def build_match_index(version: str) -> MatchIndex:
     position_of = np.full(int(condition_ids.max(initial=0)) + 1, -1, dtype=np.int64)
     position_of[condition_ids] = np.arange(len(condition_ids))
     features, features_by_name = _published_features()
-    ids = FeatureIds(_tickable(), _parents(features.keys()))
+    ids = FeatureIds.of(_tickable(), _parents(features.keys()))
 
     rows, frequencies, annotations = _mention_rows()
     in_range = rows[:, 2] < len(position_of)
@@ -67,11 +67,11 @@ def build_match_index(version: str) -> MatchIndex:
         closure=closure,
         condition_count=len(condition_ids),
     )
-    display = DisplayTables(
-        features=features,
-        conditions=conditions,
-        frequencies=tuple(frequencies),
-        annotations=tuple(annotations),
+    display = DisplayTables.of(
+        features=list(features.values()),
+        conditions=list(conditions.values()),
+        frequencies=frequencies,
+        annotations=annotations,
         sources=cited_sources(),
     )
     ranker = Ranker(condition_ids, postings, ConditionTraits.build(facts))
