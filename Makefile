@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv install browser-deps db run import-hpo backup restore test test-fast test-postgres lint mutation bench bench-explore bench-load serve clean
+.PHONY: help venv install browser-deps db run import-hpo backup restore test test-fast test-postgres lint mutation bench bench-explore bench-load bench-memory serve clean
 
 help:
 	@echo "make run          set up, load the curated content and the HPO, serve on http://$(HOST):$(PORT)"
@@ -18,9 +18,10 @@ help:
 	@echo "make restore FILE=backups/….jsonl.gz   load a backup on an empty, migrated database"
 	@echo "make test         set up and run every test (browser tests included)"
 	@echo "make mutation     mutation testing of the core modules: which lines no test guards"
-	@echo "make bench        run the speed and memory benchmarks (prints figures): bench-explore, bench-load"
+	@echo "make bench        run the speed and memory benchmarks (prints figures): bench-explore, bench-load, bench-memory"
 	@echo "make bench-explore  import, matching, page and autocomplete timings beside hpo3 (SQLite, PostgreSQL)"
 	@echo "make bench-load   gunicorn under wrk load (needs wrk; imports the HPO into db.sqlite3 first)"
+	@echo "make bench-memory  memory per worker over a bare Django worker (RSS, PSS, USS; on a copy of db.sqlite3)"
 	@echo "make serve        run gunicorn with production settings (see README)"
 
 # Django 6.1 needs Python 3.12 or newer: $(PYTHON) if given, else python3.13/3.12/python3 on PATH,
@@ -138,7 +139,12 @@ bench-load: import-hpo
 	  $(PY) manage.py import_hpo && $(PY) bench/load.py $(BENCH_LOAD_ARGS); \
 	else echo "== PostgreSQL load run skipped: nothing answered on $(BENCH_PG_URL)"; fi
 
-bench: bench-explore bench-load
+# bench-memory forks workers from a master as gunicorn --preload does and measures each one
+# (DATABASE_URL=postgres://… to run it on PostgreSQL).
+bench-memory: import-hpo
+	$(PY) bench/memory.py
+
+bench: bench-explore bench-load bench-memory
 
 # Production-style serving: gunicorn, DEBUG off, static files compressed and fingerprinted by
 # WhiteNoise. Needs SECRET_KEY and ALLOWED_HOSTS (and usually DATABASE_URL, REDIS_URL) set.
