@@ -128,10 +128,16 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(first: int) -> int:
+    """The first port from `first` on that nothing listens on (loopback)."""
+    for port in range(first, first + 10):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {first}-{first + 9}")
 
 
 def server_environment() -> dict[str, str]:
@@ -374,6 +380,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--port", type=int, default=8140, help="first of ten loopback ports to try")
     parser.add_argument("--only", help="comma-separated scenario numbers to run (1-based)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -389,7 +396,7 @@ def main() -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    port = free_port()
+    port = free_port(args.port)
     bare = start_gunicorn(port, 2, {**env, "INDEX_PRELOAD": "false"})
     try:
         for _ in range(20):
@@ -399,7 +406,7 @@ def main() -> None:
         bare.terminate()
         bare.wait(timeout=30)
 
-    port = free_port()
+    port = free_port(args.port)
     server = start_gunicorn(port, args.workers, env)
     results = {"bare_worker": bare_memory}
     try:

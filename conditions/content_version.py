@@ -4,7 +4,6 @@ It lives in the database (one row), so every app server reads the same value wha
 uses, and a bump made inside an edit's transaction becomes visible together with the edit.
 """
 
-import contextlib
 import logging
 import secrets
 import subprocess
@@ -15,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import F
 
 from .models import ContentVersion
@@ -123,39 +122,31 @@ class PerVersion[T]:
         return older if older is not None else (version, self._obtain(version))
 
     def _obtain(self, version: str) -> T | None:
-        """The object for `version`: stored, or built here (once for all processes: whoever
-        claims the build builds it, the others wait for it). In a background refresh, None if
-        the content moved on while waiting (the refresh then asks for the newer version)."""
+        """The object for `version`: stored, or built (once for all processes: whoever claims
+        the build builds it, the others wait for it). In a background refresh, None if the
+        content moved on while waiting (the refresh then asks for the newer version)."""
         if not self._shared:
             return self._build(version)
         from . import snapshots
 
         deadline = time.monotonic() + settings.INDEX_BUILD_WAIT_SECONDS
+        refreshing = threading.current_thread() is self._refresher
         while True:
             found = snapshots.load(self._shared, version)
             if found is not None:
                 return found
-            if snapshots.claim(self._shared, version) or time.monotonic() > deadline:
-                break  # build it here (past the deadline: whoever claimed it is stuck)
-            if threading.current_thread() is self._refresher and current() != version:
+            if refreshing and current() != version:
                 return None
+            if time.monotonic() > deadline:
+                break  # whoever claimed it is stuck: build it here
+            if refreshing and settings.INDEX_BUILD_IN_SUBPROCESS:
+                _build_in_child(version)
+            elif snapshots.claim(self._shared, version):
+                break
             time.sleep(snapshots.POLL_SECONDS)
-        if settings.INDEX_BUILD_IN_SUBPROCESS and threading.current_thread() is self._refresher:
-            # A child process builds it: this worker's memory stays flat, and its own requests
-            # do not share one interpreter lock with seconds of building.
-            with contextlib.suppress(subprocess.SubprocessError, OSError):
-                manage = Path(settings.BASE_DIR) / "manage.py"
-                subprocess.run(
-                    [sys.executable, str(manage), "build_indexes", self._shared],
-                    check=True,
-                    timeout=settings.INDEX_BUILD_WAIT_SECONDS,
-                    stdout=subprocess.DEVNULL,
-                )
-                found = snapshots.load(self._shared, version)
-                if found is not None:
-                    return found
-        built = self._build(version)
-        snapshots.save(self._shared, version, built)
+        with _building:
+            built = self._build(version)
+            snapshots.save(self._shared, version, built)
         # Served from the stored file like every other process: its arrays then live in pages
         # the system shares between workers, and this copy's heap goes back.
         return snapshots.load(self._shared, version) or built
@@ -170,10 +161,20 @@ class PerVersion[T]:
             self._refresher.start()
 
     def _refresh(self) -> None:
+        failures = 0
         try:
             while (version := current()) != self._built[0]:
-                if (found := self._obtain(version)) is not None:
-                    self._built = (version, found)
+                try:
+                    if (found := self._obtain(version)) is not None:
+                        self._built = (version, found)
+                except OperationalError:
+                    # The database was busy (SQLite during an import) or went away: ask again
+                    # shortly rather than serve the old index until the next request.
+                    failures += 1
+                    if failures > REFRESH_RETRIES:
+                        raise
+                    connection.close()
+                    time.sleep(failures * REFRESH_PAUSE_SECONDS)
         except Exception:
             logger.exception(
                 "The %s index was not refreshed; the previous one serves", self._shared
@@ -205,6 +206,35 @@ class PerVersion[T]:
 
 
 SHARED: list[PerVersion] = []  # the shared ones, to load before workers fork (`preload`)
+REFRESH_RETRIES = 5
+REFRESH_PAUSE_SECONDS = 0.2
+
+_building = threading.Lock()  # one build at a time in a process, here or in its child
+_child: subprocess.Popen | None = None
+
+
+def _build_in_child(version: str) -> None:
+    """Claim every shared index nobody builds for `version` and build them all in one child
+    process (`manage.py build_indexes`): one Django start-up for all of them, the worker's
+    memory stays flat, and its requests do not share an interpreter lock with the build. The
+    child runs in a session of its own, so where the kernel groups CPU time by session
+    (autogroup) it gets a share of its own rather than one among a saturated server's workers.
+    Returns at once; the caller polls for the stored indexes."""
+    from . import snapshots
+
+    global _child
+    with _building:
+        if _child is not None and _child.poll() is None:
+            return  # this process's child is still building
+        claimed = [p._shared for p in SHARED if snapshots.claim(p._shared, version)]
+        if not claimed:
+            return
+        manage = Path(settings.BASE_DIR) / "manage.py"
+        _child = subprocess.Popen(
+            [sys.executable, str(manage), "build_indexes", "--for-version", version, *claimed],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
 def serving_versions(version: str) -> str:

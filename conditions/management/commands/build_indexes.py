@@ -5,7 +5,7 @@ stays flat and its visitors keep the CPU); run it after an import or a deploy to
 indexes ready before the first visitor asks.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from conditions import content_version, snapshots
 
@@ -14,13 +14,20 @@ class Command(BaseCommand):
     help = "Build and store the match and search indexes for the current content version."
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", help="only these (match, search)")
+        parser.add_argument("names", nargs="*", help="only these (match, search), in this order")
+        parser.add_argument(
+            "--for-version",
+            dest="content_version",
+            help="store under this content version (the one a process claimed the build for)",
+        )
 
     def handle(self, *args, **options):
-        for per_version in content_version.shared_indexes():
-            name = per_version.name
-            if options["names"] and name not in options["names"]:
-                continue
-            version = content_version.current()
-            snapshots.save(name, version, per_version.build(version))
+        shared = {per_version.name: per_version for per_version in content_version.shared_indexes()}
+        names = options["names"] or list(shared)
+        unknown = set(names) - set(shared)
+        if unknown:
+            raise CommandError(f"No shared index called {', '.join(sorted(unknown))}")
+        version = options["content_version"] or content_version.current()
+        for name in names:
+            snapshots.save(name, version, shared[name].build(version))
             self.stdout.write(f"{name} index stored for content version {version}")
