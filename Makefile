@@ -126,17 +126,20 @@ bench-explore: install
 	else echo "== PostgreSQL explore run skipped: nothing answered on $(BENCH_PG_URL)"; fi
 
 # bench-load runs on SQLite (db.sqlite3), then on PostgreSQL (database BENCH_LOAD_PG_DB, made and
-# loaded here if missing) when a server answers on BENCH_PG_URL. BENCH_LOAD_ARGS e.g. --seconds 20.
+# loaded here if missing) when a server answers on BENCH_PG_URL; about six minutes each.
+# BENCH_LOAD_ARGS e.g. "--seconds 30 --editor-seconds 120" (see bench/load.py).
 BENCH_LOAD_PG_DB ?= symptom_explorer_load
 BENCH_LOAD_ARGS ?=
-bench-load: import-hpo
+bench-load: install
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py import_hpo --unless-imported
 	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
 	@if $(PY) -c 'import sys, psycopg; psycopg.connect(sys.argv[1] + "/postgres", connect_timeout=3).close()' \
 	    $(BENCH_PG_URL) 2>/dev/null; then \
 	  psql $(BENCH_PG_URL)/postgres -qc 'create database $(BENCH_LOAD_PG_DB)' 2>/dev/null || true; \
 	  export DATABASE_URL=$(BENCH_PG_URL)/$(BENCH_LOAD_PG_DB); \
 	  $(PY) manage.py migrate --no-input -v0 && $(PY) manage.py load_content curated -v0 && \
-	  $(PY) manage.py import_hpo && $(PY) bench/load.py $(BENCH_LOAD_ARGS); \
+	  $(PY) manage.py import_hpo --unless-imported && $(PY) bench/load.py $(BENCH_LOAD_ARGS); \
 	else echo "== PostgreSQL load run skipped: nothing answered on $(BENCH_PG_URL)"; fi
 
 # bench-memory forks workers from a master as gunicorn --preload does and measures each one

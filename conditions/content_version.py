@@ -260,6 +260,22 @@ def shared_indexes() -> list[PerVersion]:
     return list(SHARED)
 
 
+def catch_up() -> bool:
+    """Bring this process's shared indexes to the current version where it is stored, in this
+    thread, building nothing (gunicorn's master before it forks a recycled or replacement
+    worker: the worker then starts current and shares what the master loaded). True if every
+    one is current."""
+    from . import snapshots
+
+    version = current()
+    for per_version in shared_indexes():
+        if per_version._built is None or per_version._built[0] != version:
+            found = snapshots.load(per_version.name, version)
+            if found is not None:
+                per_version._built = (version, found)
+    return all(p._built is not None and p._built[0] == version for p in shared_indexes())
+
+
 def preload() -> None:
     """Load every shared index in this process (a server's master before it forks workers, or
     a deploy step), so workers start with one and nothing is built on a visitor's request."""

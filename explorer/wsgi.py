@@ -16,7 +16,7 @@ application = get_wsgi_application()
 WARM_UP = ["/?feature=HP:0000979", "/suggest/?q=ab"]
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Answer a few requests in this process, so whatever a first request builds (compiled
     templates, the browse list, the URL resolver) is built before the workers fork."""
     host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if "*" not in h), "localhost")
@@ -47,7 +47,7 @@ if settings.INDEX_PRELOAD:
 
     try:
         content_version.preload()
-        _warm_up()
+        warm_up()
     except Exception:  # no database yet: every process loads on first use instead
         logging.getLogger(__name__).exception("Indexes not preloaded")
     finally:

@@ -192,3 +192,25 @@ def test_one_child_process_builds_every_index_nobody_else_builds(monkeypatch):
     content_version._child.done = 0
     content_version._build_in_child("9-x")  # finished: everything was claimed, nothing starts
     assert len(started) == 1
+
+
+@pytest.mark.django_db
+def test_catching_up_loads_the_stored_current_index_and_builds_nothing(processes):
+    builds = []
+
+    def build(version):
+        builds.append(version)
+        return f"built for {version}"
+
+    forked_from = processes(build)  # gunicorn's master: it loaded an index, then content changed
+    forked_from.get()
+    content_version.bump()
+    assert not content_version.catch_up()  # nothing stored for the new version: nothing built
+    assert forked_from._built[1] == f"built for {builds[0]}" and len(builds) == 1
+
+    another = processes(build)  # a worker elsewhere builds and stores the new version's index
+    another.get()
+    call_command("build_indexes", "match", "search", stdout=io.StringIO())  # and the real ones
+    assert content_version.catch_up()
+    assert forked_from._built == (content_version.current(), f"built for {builds[1]}")
+    assert len(builds) == 2
