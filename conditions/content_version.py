@@ -95,7 +95,9 @@ class PerVersion[T]:
         built = self._built
         if built is not None and built[0] == version:
             return built[1]
-        background = self._shared and settings.INDEX_BUILD_IN_BACKGROUND
+        if not self._shared:
+            return self._made(version)
+        background = settings.INDEX_BUILD_IN_BACKGROUND
         if background and built is None:
             with self._lock:
                 if self._built is None:
@@ -108,6 +110,24 @@ class PerVersion[T]:
         with self._lock:
             if self._built is None or self._built[0] != version:
                 self._built = (version, self._obtain(version))
+            return self._built[1]
+
+    def _made(self, version: str) -> T:
+        """A per-process object (made in milliseconds, often from the shared indexes: the
+        condition search reads the match index's conditions). While the shared indexes still
+        answer from an older version, so does the object: made again from them then, it would
+        be kept for the whole of the current version with the older index's content."""
+        built = self._built
+        if built is not None and settings.INDEX_BUILD_IN_BACKGROUND and serving_versions(version):
+            _request.stale = True
+            return built[1]
+        with self._lock:
+            if self._built is None or self._built[0] != version:
+                outer, _request.stale = served_stale(), False
+                made = self._build(version)
+                from_older = served_stale()  # a new process's first, made while an index refreshes
+                _request.stale = outer or from_older
+                self._built = (f"older than {version}" if from_older else version, made)
             return self._built[1]
 
     def _start(self, version: str) -> tuple[str, T]:
@@ -125,8 +145,6 @@ class PerVersion[T]:
         """The object for `version`: stored, or built (once for all processes: whoever claims
         the build builds it, the others wait for it). In a background refresh, None if the
         content moved on while waiting (the refresh then asks for the newer version)."""
-        if not self._shared:
-            return self._build(version)
         from . import snapshots
 
         deadline = time.monotonic() + settings.INDEX_BUILD_WAIT_SECONDS

@@ -214,3 +214,33 @@ def test_catching_up_loads_the_stored_current_index_and_builds_nothing(processes
     assert content_version.catch_up()
     assert forked_from._built == (content_version.current(), f"built for {builds[1]}")
     assert len(builds) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_process_makes_from_a_refreshing_index_moves_on_with_it(settings, monkeypatch):
+    settings.INDEX_BUILD_IN_BACKGROUND = True
+    monkeypatch.setattr(content_version, "SHARED", [])  # only this test's index refreshes
+    release = threading.Event()
+    first_version = content_version.current()
+
+    def build(version):
+        if version != first_version:
+            assert release.wait(10)
+        return f"index {version}"
+
+    shared = PerVersion(build, shared="test")
+    made = PerVersion(lambda version: f"made from {shared.get()}")  # like the condition search
+
+    def in_a_request():
+        answered = []
+        content_version.middleware(
+            lambda request: answered.append((made.get(), content_version.served_stale()))
+        )(None)
+        return answered[0]
+
+    assert in_a_request() == (f"made from index {first_version}", False)
+    content_version.bump()
+    assert in_a_request() == (f"made from index {first_version}", True)  # while it builds
+    release.set()
+    shared.wait()
+    assert in_a_request() == (f"made from index {content_version.current()}", False)
