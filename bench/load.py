@@ -3,13 +3,15 @@
 Usage (after `make import-hpo` so the full HPO data is in the database):
 
     .venv/bin/python bench/load.py [--users 50] [--workers 5] [--seconds 15]
-        [--editor-seconds 60] [--import-seconds 30] [--only 1,8] [--port 8140]
+        [--editor-seconds 60] [--import-seconds 180] [--only 1,8] [--port 8140]
 
 Prints requests/s, p50/p95/p99 latency and the error count for each scenario, beside a peer
 measured in the same run: the about page, which does no database work, from the same servers.
-Traffic goes to 127.0.0.1 only; every scenario is bounded: --seconds each, the editor's
---editor-seconds, each import's --import-seconds (the import runs at `nice 10`, as an operator's
-batch job should). With the defaults one database's run takes about six minutes.
+Traffic goes to 127.0.0.1 only; every scenario is bounded. A plain one lasts --seconds; one with
+something on the side (an editor saving for --editor-seconds, an import, a killed worker, a
+recycle) is measured from its start until the content has settled after it, at least --seconds
+and at most --import-seconds for an import (--seconds + 120 s otherwise). With the defaults one
+database's run takes about six minutes on two quiet cores.
 """
 
 from __future__ import annotations
@@ -197,8 +199,17 @@ def warm(port: int, paths: list[str], workers: int) -> None:
 
 
 def run_wrk(
-    port: int, paths: list[str], users: int, seconds: int, htmx: bool, shuffle: bool = False
+    port: int,
+    paths: list[str],
+    users: int,
+    seconds: int,
+    htmx: bool,
+    shuffle: bool = False,
+    until: threading.Event | None = None,
+    at_least: float = 0.0,
 ) -> dict:
+    """wrk's figures for `seconds`, or, with `until`, from the start until that event (and at
+    least `at_least` s), `seconds` being the bound."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             WRK_SCRIPT
@@ -209,7 +220,7 @@ def run_wrk(
             )
         )
     threads = min(users, 2)
-    result = subprocess.run(
+    wrk = subprocess.Popen(
         [
             "wrk",
             f"-t{threads}",
@@ -221,14 +232,23 @@ def run_wrk(
             script.name,
             f"http://127.0.0.1:{port}",
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=seconds + 60,
     )
+    if until is not None:
+        started = time.monotonic()
+        while wrk.poll() is None and not (
+            until.is_set() and time.monotonic() - started >= at_least
+        ):
+            time.sleep(0.1)
+        if wrk.poll() is None:
+            wrk.send_signal(signal.SIGINT)  # wrk stops and reports what it measured so far
+    stdout, stderr = wrk.communicate(timeout=seconds + 60)
     os.unlink(script.name)
-    line = next((x for x in result.stdout.splitlines() if x.startswith("RESULT ")), None)
+    line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
-        raise SystemExit(f"wrk printed no result:\n{result.stdout}\n{result.stderr}")
+        raise SystemExit(f"wrk printed no result:\n{stdout}\n{stderr}")
     figures = json.loads(line.removeprefix("RESULT "))
     figures["rps"] = figures["requests"] / figures["seconds"]
     return figures
@@ -317,23 +337,26 @@ def import_hpo(changing: bool) -> dict:
         django_setup()
         from django.db import connection
 
-        from conditions.models import Mention
+        from conditions.models import Mention, MentionSource
 
+        ids = ",".join(
+            map(str, Mention.objects.filter(origin="hpo").values_list("pk", flat=True)[:20])
+        )
         with connection.cursor() as cursor:
-            ids = list(Mention.objects.filter(origin="hpo").values_list("pk", flat=True)[:20])
-            table = Mention._meta.db_table
             cursor.execute(
-                f"DELETE FROM {table}_sources WHERE mention_id IN ({','.join(map(str, ids))})"
+                f"DELETE FROM {MentionSource._meta.db_table} WHERE mention_id IN ({ids})"
             )
-            cursor.execute(f"DELETE FROM {table} WHERE id IN ({','.join(map(str, ids))})")
+            cursor.execute(f"DELETE FROM {Mention._meta.db_table} WHERE id IN ({ids})")
     started = time.monotonic()
     done = subprocess.run(
-        ["nice", "-n", "10", PYTHON, "manage.py", "import_hpo"],
+        [PYTHON, "manage.py", "import_hpo"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        print(done.stderr[-2000:], file=sys.stderr)
     return {"import_s": round(time.monotonic() - started, 1), "import_ok": done.returncode == 0}
 
 
@@ -402,12 +425,58 @@ def first_requests(port: int) -> dict:
     return timings
 
 
+def queries_per_request() -> dict:
+    """Database queries each kind of page costs, uncached (page cache cleared) and cached, in
+    this process through the whole middleware stack: what the database carries per request."""
+    django_setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for label, path, htmx in (
+        ("typical 3-feature query", TYPICAL_3[0], False),
+        ("suggest", SUGGEST[0], True),
+        ("condition page", CONDITIONS[0], False),
+        ("worst case", WORST, False),
+        ("about page", "/about/", False),
+    ):
+        headers = {"HX-Request": "true"} if htmx else {}
+        client.get(path, headers=headers)  # this process's indexes and templates loaded
+        cache.clear()
+        with CaptureQueriesContext(connection) as uncached:
+            client.get(path, headers=headers)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(path, headers=headers)
+        counts[label] = {"uncached": len(uncached), "cached": len(cached)}
+    return counts
+
+
+def postgres_simple_queries(database_url: str, seconds: int = 10) -> float | None:
+    """Primary-key reads a second the PostgreSQL server answers (pgbench, 8 clients, the
+    content version query every request makes), or None without pgbench."""
+    if shutil.which("pgbench") is None:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write("SELECT number, stamp FROM conditions_contentversion WHERE id = 1;\n")
+    done = subprocess.run(
+        ["pgbench", "-n", "-c8", "-j2", f"-T{seconds}", "-f", script.name, database_url],
+        capture_output=True,
+        text=True,
+    )
+    os.unlink(script.name)
+    found = [line for line in done.stdout.splitlines() if line.startswith("tps")]
+    return float(found[0].split()[2]) if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=15, help="per plain scenario")
     parser.add_argument("--editor-seconds", type=int, default=60)
-    parser.add_argument("--import-seconds", type=int, default=30)
+    parser.add_argument("--import-seconds", type=int, default=180, help="at most, per import")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--port", type=int, default=8140, help="first of ten loopback ports to try")
     parser.add_argument("--only", help="comma-separated scenario numbers to run (1-based)")
@@ -454,7 +523,7 @@ def main() -> None:
             (
                 "mixed + an editor saving every 5 s",
                 MIXED,
-                {"side": lambda: editor(port, args.editor_seconds), "seconds": args.editor_seconds},
+                {"side": lambda: editor(port, args.editor_seconds)},
             ),
             (
                 "mixed + import_hpo, no change",
@@ -472,7 +541,7 @@ def main() -> None:
         chosen = {int(n) for n in args.only.split(",")} if args.only else None
         print(
             f"{args.users} concurrent users, {seconds} s each (editor {args.editor_seconds} s, "
-            f"imports {args.import_seconds} s), {args.workers} gunicorn workers, "
+            f"imports until settled), {args.workers} gunicorn workers, "
             f"database {env.get('DATABASE_URL', 'sqlite (default)')}"
         )
         print(
@@ -485,11 +554,19 @@ def main() -> None:
             side_result: dict = {}
             side = options.get("side")
             thread = None
+            side_done = threading.Event() if side else None
             if side:
-
-                def run_side(side=side, into=side_result, delay=0 if "editor" in name else 2):
-                    time.sleep(delay)  # a moment into the run, so the load is on
-                    into.update(side())
+                # Measured under load from its start until the content has settled after it
+                # (an import's rebuild included), and for at least `seconds`.
+                def run_side(
+                    side=side, into=side_result, done=side_done, delay=0 if "editor" in name else 2
+                ):
+                    try:
+                        time.sleep(delay)  # a moment into the run, so the load is on
+                        into.update(side())
+                        into["settled_s"] = settle(port)
+                    finally:
+                        done.set()
 
                 thread = threading.Thread(target=run_side)
                 thread.start()
@@ -497,15 +574,19 @@ def main() -> None:
                 port,
                 paths,
                 args.users,
-                options.get("seconds", seconds),
+                options.get("seconds", seconds + 120 if side else seconds),
                 options.get("htmx", False),
                 options.get("shuffle", False),
+                until=side_done,
+                at_least=seconds,
             )
             if thread:
                 thread.join()
-                side_result["settled_s"] = settle(port)
+                settle(port)  # past the bound: the next scenario starts settled all the same
             figures.update(side_result)
             results[name] = figures
+            if "editor" in name:  # each worker has loaded newer indexes of its own
+                results["workers_after_edits"] = workers_memory(server)
             extra = " ".join(f"{k}={v}" for k, v in side_result.items())
             print(
                 f"{name:46} {figures['rps']:7.0f} {figures['p50']:7.1f} {figures['p95']:7.1f} "
@@ -516,12 +597,27 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    results["queries_per_request"] = queries_per_request()
+    print(
+        "database queries per request (uncached / cached): "
+        + "; ".join(
+            f"{k} {v['uncached']} / {v['cached']}"
+            for k, v in results["queries_per_request"].items()
+        )
+    )
+    if "postgres" in env.get("DATABASE_URL", ""):
+        results["postgres_pk_reads_per_s"] = postgres_simple_queries(env["DATABASE_URL"])
+        print(
+            f"PostgreSQL alone, the version query, 8 clients: {results['postgres_pk_reads_per_s']} /s"
+        )
     print(
         "first requests of a new server: "
         + ", ".join(f"{k} {v}" for k, v in results["first_requests"].items())
     )
     bare = results["bare_worker"]
-    for label in ("warm_workers", "workers_after"):
+    for label in ("warm_workers", "workers_after_edits", "workers_after"):
+        if label not in results:
+            continue
         figures = results[label]
         print(
             f"memory per worker ({label.replace('_', ' ')}): private {figures['worker_private_mb']} MB, "

@@ -87,8 +87,7 @@ class PerVersion[T]:
         self._lock = threading.Lock()
         self._built: tuple[str, T] | None = None
         self._refresher: threading.Thread | None = None
-        if shared:
-            SHARED.append(self)
+        (SHARED if shared else MADE).append(self)
 
     def get(self) -> T:
         version = current()
@@ -158,7 +157,8 @@ class PerVersion[T]:
             if time.monotonic() > deadline:
                 break  # whoever claimed it is stuck: build it here
             if refreshing and settings.INDEX_BUILD_IN_SUBPROCESS:
-                _build_in_child(version)
+                if not _build_in_child(version):
+                    break  # the child could not build (other code on disk): build it here
             elif snapshots.claim(self._shared, version):
                 break
             time.sleep(snapshots.POLL_SECONDS)
@@ -193,6 +193,11 @@ class PerVersion[T]:
                         raise
                     connection.close()
                     time.sleep(failures * REFRESH_PAUSE_SECONDS)
+            if not serving_versions(version):
+                # The last index in: make what the process makes from them now, in this
+                # thread, rather than in the next visitor's request.
+                for made in MADE:
+                    made.get()
         except Exception:
             logger.exception(
                 "The %s index was not refreshed; the previous one serves", self._shared
@@ -224,35 +229,51 @@ class PerVersion[T]:
 
 
 SHARED: list[PerVersion] = []  # the shared ones, to load before workers fork (`preload`)
+MADE: list[PerVersion] = []  # the others: made per process, often from the shared ones
 REFRESH_RETRIES = 5
 REFRESH_PAUSE_SECONDS = 0.2
 
 _building = threading.Lock()  # one build at a time in a process, here or in its child
 _child: subprocess.Popen | None = None
+_child_version = ""  # the content version it builds
 
 
-def _build_in_child(version: str) -> None:
+def _build_in_child(version: str) -> bool:
     """Claim every shared index nobody builds for `version` and build them all in one child
     process (`manage.py build_indexes`): one Django start-up for all of them, the worker's
     memory stays flat, and its requests do not share an interpreter lock with the build. The
     child runs in a session of its own, so where the kernel groups CPU time by session
     (autogroup) it gets a share of its own rather than one among a saturated server's workers.
-    Returns at once; the caller polls for the stored indexes."""
+    Returns at once (the caller polls for the stored indexes): False if the last child failed,
+    e.g. because a deploy changed the code on disk under this process, whose indexes the child
+    would store under the new code's name."""
     from . import snapshots
 
-    global _child
+    global _child, _child_version
     with _building:
         if _child is not None and _child.poll() is None:
-            return  # this process's child is still building
+            return True  # this process's child is still building
+        if _child is not None and _child.returncode and _child_version == version:
+            return False
         claimed = [p._shared for p in SHARED if snapshots.claim(p._shared, version)]
-        if not claimed:
-            return
-        manage = Path(settings.BASE_DIR) / "manage.py"
-        _child = subprocess.Popen(
-            [sys.executable, str(manage), "build_indexes", "--for-version", version, *claimed],
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        if claimed:
+            manage = Path(settings.BASE_DIR) / "manage.py"
+            _child = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(manage),
+                    "build_indexes",
+                    "--for-version",
+                    version,
+                    "--code",
+                    snapshots.CODE,
+                    *claimed,
+                ],
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            _child_version = version
+        return True
 
 
 def serving_versions(version: str) -> str:

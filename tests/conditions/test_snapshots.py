@@ -5,7 +5,7 @@ import threading
 
 import numpy as np
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from conditions import content_version, index, index_build, snapshots
 from conditions.content_version import PerVersion
@@ -167,6 +167,12 @@ def test_the_build_command_stores_under_the_version_it_was_claimed_for():
     assert "purpura" in snapshots.load("match", "7-claimed").tickable
     assert snapshots.load("search", "7-claimed") is None  # only the index it was asked for
 
+    with pytest.raises(CommandError, match="code on disk changed"):
+        call_command(
+            "build_indexes", "match", for_version="8-x", code="other", stdout=io.StringIO()
+        )
+    assert snapshots.load("match", "8-x") is None
+
 
 @pytest.mark.django_db
 def test_one_child_process_builds_every_index_nobody_else_builds(monkeypatch):
@@ -175,23 +181,29 @@ def test_one_child_process_builds_every_index_nobody_else_builds(monkeypatch):
     class Child:
         def __init__(self, args, **options):
             started.append(args[args.index("build_indexes") + 1 :])
-            self.done = None
+            self.done = self.returncode = None
 
         def poll(self):
+            self.returncode = self.done
             return self.done
 
     monkeypatch.setattr(content_version.subprocess, "Popen", Child)
     monkeypatch.setattr(content_version, "_child", None)
+    monkeypatch.setattr(content_version, "_child_version", "")
     names = [per_version.name for per_version in content_version.shared_indexes()]
     assert snapshots.claim("search", "9-x")  # another process builds this one
 
     content_version._build_in_child("9-x")
     content_version._build_in_child("9-x")  # still building: no second child
 
-    assert started == [["--for-version", "9-x", *[n for n in names if n != "search"]]]
+    others = [n for n in names if n != "search"]
+    assert started == [["--for-version", "9-x", "--code", snapshots.CODE, *others]]
     content_version._child.done = 0
-    content_version._build_in_child("9-x")  # finished: everything was claimed, nothing starts
+    assert content_version._build_in_child("9-x")  # done: everything was claimed, none starts
     assert len(started) == 1
+
+    content_version._child.done = 1  # failed (a deploy changed the code on disk under it)
+    assert not content_version._build_in_child("9-x")  # the caller builds it itself
 
 
 @pytest.mark.django_db
@@ -220,6 +232,7 @@ def test_catching_up_loads_the_stored_current_index_and_builds_nothing(processes
 def test_what_a_process_makes_from_a_refreshing_index_moves_on_with_it(settings, monkeypatch):
     settings.INDEX_BUILD_IN_BACKGROUND = True
     monkeypatch.setattr(content_version, "SHARED", [])  # only this test's index refreshes
+    monkeypatch.setattr(content_version, "MADE", [])
     release = threading.Event()
     first_version = content_version.current()
 
@@ -243,4 +256,7 @@ def test_what_a_process_makes_from_a_refreshing_index_moves_on_with_it(settings,
     assert in_a_request() == (f"made from index {first_version}", True)  # while it builds
     release.set()
     shared.wait()
-    assert in_a_request() == (f"made from index {content_version.current()}", False)
+    new_version = content_version.current()
+    # Made again by the refresh once the index was in, not by the next visitor's request.
+    assert made._built == (new_version, f"made from index {new_version}")
+    assert in_a_request() == (f"made from index {new_version}", False)

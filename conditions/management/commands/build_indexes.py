@@ -20,6 +20,10 @@ class Command(BaseCommand):
             dest="content_version",
             help="store under this content version (the one a process claimed the build for)",
         )
+        parser.add_argument(
+            "--code",
+            help="fail unless the indexes' code on disk is this one (the claiming process's)",
+        )
 
     def handle(self, *args, **options):
         shared = {per_version.name: per_version for per_version in content_version.shared_indexes()}
@@ -27,6 +31,8 @@ class Command(BaseCommand):
         unknown = set(names) - set(shared)
         if unknown:
             raise CommandError(f"No shared index called {', '.join(sorted(unknown))}")
+        if options["code"] and options["code"] != snapshots.CODE:
+            raise CommandError("The indexes' code on disk changed: build them in the caller.")
         version = options["content_version"] or content_version.current()
         for name in names:
             snapshots.save(name, version, shared[name].build(version))
