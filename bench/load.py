@@ -361,12 +361,12 @@ def import_hpo(changing: bool) -> dict:
 
 
 def settle(port: int, limit: float = 90.0) -> float:
-    """Seconds until the content has settled after a scenario that changed it: twenty answers
+    """Seconds until the content has settled after a scenario that changed it: ten answers
     in a row carry an ETag (every index of the worker that answered is the current version's),
     so the next scenario measures itself, not the tail of this one's rebuild."""
     started = time.monotonic()
     in_a_row = 0
-    while in_a_row < 20 and time.monotonic() - started < limit:
+    while in_a_row < 10 and time.monotonic() - started < limit:
         request = urllib.request.Request(f"http://127.0.0.1:{port}/?feature=HP:0000979")
         with urllib.request.urlopen(request, timeout=30) as response:
             in_a_row = in_a_row + 1 if response.headers.get("ETag") else 0
