@@ -198,6 +198,8 @@ class PerVersion[T]:
                 # thread, rather than in the next visitor's request.
                 for made in MADE:
                     made.get()
+                for hook in REFRESHED:
+                    hook()
         except Exception:
             logger.exception(
                 "The %s index was not refreshed; the previous one serves", self._shared
@@ -230,6 +232,9 @@ class PerVersion[T]:
 
 SHARED: list[PerVersion] = []  # the shared ones, to load before workers fork (`preload`)
 MADE: list[PerVersion] = []  # the others: made per process, often from the shared ones
+# Called once this process has loaded a newer version of every shared index itself (in memory
+# of its own, where a process forked after its parent loaded them shares the parent's).
+REFRESHED: list[Callable[[], None]] = []
 REFRESH_RETRIES = 5
 REFRESH_PAUSE_SECONDS = 0.2
 

@@ -233,6 +233,8 @@ def test_what_a_process_makes_from_a_refreshing_index_moves_on_with_it(settings,
     settings.INDEX_BUILD_IN_BACKGROUND = True
     monkeypatch.setattr(content_version, "SHARED", [])  # only this test's index refreshes
     monkeypatch.setattr(content_version, "MADE", [])
+    refreshed = []  # gunicorn.conf.py hands such a worker over to one forked from the master
+    monkeypatch.setattr(content_version, "REFRESHED", [lambda: refreshed.append(True)])
     release = threading.Event()
     first_version = content_version.current()
 
@@ -259,4 +261,5 @@ def test_what_a_process_makes_from_a_refreshing_index_moves_on_with_it(settings,
     new_version = content_version.current()
     # Made again by the refresh once the index was in, not by the next visitor's request.
     assert made._built == (new_version, f"made from index {new_version}")
+    assert refreshed == [True]  # told once, when everything was in
     assert in_a_request() == (f"made from index {new_version}", False)
