@@ -551,6 +551,8 @@ def main() -> None:
         for number, (name, paths, options) in enumerate(scenarios, 1):
             if chosen and number not in chosen:
                 continue
+            if "recycled" in name:  # the workers that loaded versions of their own handed over
+                results["workers_before_recycle"] = workers_memory(server)
             side_result: dict = {}
             side = options.get("side")
             thread = None
@@ -615,7 +617,7 @@ def main() -> None:
         + ", ".join(f"{k} {v}" for k, v in results["first_requests"].items())
     )
     bare = results["bare_worker"]
-    for label in ("warm_workers", "workers_after_edits", "workers_after"):
+    for label in ("warm_workers", "workers_after_edits", "workers_before_recycle", "workers_after"):
         if label not in results:
             continue
         figures = results[label]
