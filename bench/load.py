@@ -6,7 +6,8 @@ Usage (after `make import-hpo` so the full HPO data is in the database):
         [--editor-seconds 60] [--import-seconds 180] [--only 1,8] [--port 8140]
 
 Prints requests/s, p50/p95/p99 latency and the error count for each scenario, beside a peer
-measured in the same run: the about page, which does no database work, from the same servers.
+measured in the same run: the about page (a page-cache hit after the one query every request
+makes, the content version), from the same servers.
 Traffic goes to 127.0.0.1 only; every scenario is bounded. A plain one lasts --seconds; one with
 something on the side (an editor saving for --editor-seconds, an import, a killed worker, a
 recycle) is measured from its start until the content has settled after it, at least --seconds
@@ -513,7 +514,7 @@ def main() -> None:
         results["warm_workers"] = workers_memory(server)
         seconds = args.seconds
         scenarios = [
-            ("peer: about page (no database work)", ["/about/"], {}),
+            ("peer: about page (page-cache hit)", ["/about/"], {}),
             ("typical 3-feature query, full page", TYPICAL_3, {}),
             ("typical 3-feature query, htmx partial", TYPICAL_3, {"htmx": True}),
             ("/suggest/ (htmx)", SUGGEST, {"htmx": True}),
