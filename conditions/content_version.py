@@ -193,7 +193,7 @@ class PerVersion[T]:
                         raise
                     connection.close()
                     time.sleep(failures * REFRESH_PAUSE_SECONDS)
-            if not serving_versions(version):
+            if all(p._built[0] == version for p in SHARED if p._built is not None):
                 # The last index in: make what the process makes from them now, in this
                 # thread, rather than in the next visitor's request.
                 for made in MADE:
