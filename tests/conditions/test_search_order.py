@@ -62,3 +62,13 @@ def test_a_mistyped_word_is_corrected_but_a_scrambled_one_is_not():
     FeatureFactory(name="Purpura")
     assert names("purpra") == ["Purpura"]
     assert names("prupaur") == []  # the same letters, too far apart to be a typo
+
+
+def test_an_icd10_code_is_found_however_it_is_typed():
+    from conditions.search import find_conditions
+    from tests.factories import ConditionFactory, CrossReferenceFactory
+
+    calcinosis = ConditionFactory(name="Calcinosis cutis")
+    CrossReferenceFactory(condition=calcinosis, scheme="ICD10", code="L94.2")
+    for typed in ("L94.2", "l94.2", "ICD-10: l94.2", "icd10 L94.2"):
+        assert [m.condition.name for m in find_conditions(typed)] == ["Calcinosis cutis"], typed
