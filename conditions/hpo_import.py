@@ -849,6 +849,28 @@ class _Importer:
         self.report.tallies["conditions"].removed = len(ids)
 
 
+def hpo_is_a_links() -> set[tuple[int, int]]:
+    """The is_a links between two features that carry HPO ids, once a release is imported: the
+    import holds these as the HPO has them (see `_Importer._parents`), whoever wrote the features."""
+    if not HpoRelease.objects.exists():
+        return set()
+    rows = Feature.parents.through.objects.exclude(from_feature__hpo_id="").exclude(
+        to_feature__hpo_id=""
+    )
+    return set(rows.values_list("from_feature_id", "to_feature_id"))
+
+
+def keep_hpo_is_a_links(links: set[tuple[int, int]]) -> int:
+    """Put back those of `links` that loading a fixture dropped; returns how many."""
+    through = Feature.parents.through
+    missing = sorted(links - hpo_is_a_links())
+    through.objects.bulk_create(
+        [through(from_feature_id=child, to_feature_id=parent) for child, parent in missing],
+        ignore_conflicts=True,
+    )
+    return len(missing)
+
+
 def documented_absent(qualifier: str, frequency: str) -> bool:
     """Whether a line is stored as documented absent (never counted as a mention): qualified NOT,
     a count of 0 (e.g. "0/3"), or the Excluded frequency term."""
