@@ -245,8 +245,9 @@ def search(query: str, features: bool = True, conditions: bool = True) -> Found:
     one any name uses (so "POEMS", a condition's word, is never taken for "pores"). When some
     name holds every word, only such names are offered; otherwise those holding at least half of
     them and at least two, most first, then those holding the more telling words (that fewer
-    names use). Names that read as typed, then those starting so, come first; then
-    everyday words before technical synonyms, shorter, by name (features) or the human name
+    names use). Names that read as typed come first; then features some published condition
+    mentions; then names holding typed words whole ("fracture", not "fractured"); then names
+    starting as typed; then everyday words before technical synonyms, shorter, by name (features) or the human name
     order (conditions). Searched together, both groups keep to the better of the two: a
     condition holding every word drops features holding only some, and the other way round.
     """
@@ -277,9 +278,14 @@ def search(query: str, features: bool = True, conditions: bool = True) -> Found:
     # Every word held by some name: only such names. Else at least half of them and two (one
     # word of several is how fuzzy, unrelated names crept in).
     at_least = best if best == len(counted) else max(2, math.ceil(len(counted) / 2))
+    # A feature no published condition mentions finds nothing when ticked: offer it after those
+    # some condition does ("fracture": Pathologic fracture before Fractured ilium).
+    mentioned = index.current_index().ranker.postings.keys
     answers = [
-        ranked(found.words, found.owners, held, phrase, at_least) if held is not None else NONE
-        for found, held in groups
+        ranked(found.words, found.owners, held, phrase, at_least, leading)
+        if held is not None
+        else NONE
+        for (found, held), leading in zip(groups, [mentioned, None], strict=True)
     ]
     return Found(
         FeatureMatches(feature_index, answers[0]), ConditionMatches(condition_index, answers[1])

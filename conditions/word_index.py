@@ -29,6 +29,8 @@ NONE = np.empty(0, dtype=np.int32)
 class Held(NamedTuple):
     words: np.ndarray  # per text: how many typed words it holds
     rarity: np.ndarray  # how telling those words are: few names use "POEMS", many "skin"
+    whole: np.ndarray  # per text: how many typed words are whole words of it ("fracture", not
+    # "fractured")
 
     def most(self) -> int:
         return int(self.words.max(initial=0))
@@ -71,6 +73,13 @@ class WordIndex:
         found = self.holders[self.starts[first] : self.starts[end]]
         return found if end - first == 1 else np.unique(found)
 
+    def holding_word(self, token: str) -> np.ndarray:
+        """Positions of the texts holding `token` itself as a word."""
+        first = bisect.bisect_left(self.words, token)
+        if first == len(self.words) or self.words[first] != token:
+            return NONE
+        return self.holders[self.starts[first] : self.starts[first + 1]]
+
     def uses(self, token: str) -> int:
         """How often the texts use words starting with `token` (a text may count twice)."""
         first, end = self._word_range(token)
@@ -83,7 +92,12 @@ class WordIndex:
         found = np.concatenate(holding)
         weight = np.repeat(weights or [0], [len(h) for h in holding])
         size = len(self.norms)
-        return Held(np.bincount(found, minlength=size), np.bincount(found, weight, minlength=size))
+        whole = np.concatenate([self.holding_word(t) for t in tokens] or [NONE])
+        return Held(
+            np.bincount(found, minlength=size),
+            np.bincount(found, weight, minlength=size),
+            np.bincount(whole, minlength=size),
+        )
 
     def starting_with(self, phrase: str) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the texts that are `phrase` exactly, and of those that start with it."""
@@ -121,18 +135,32 @@ class WordIndex:
         return best
 
 
-def ranked(words: WordIndex, owners: np.ndarray, held: Held, phrase: str, at_least: int):
+def ranked(
+    words: WordIndex,
+    owners: np.ndarray,
+    held: Held,
+    phrase: str,
+    at_least: int,
+    leading: np.ndarray | None = None,
+):
     """Positions of the best text of each owner (a feature, a condition) holding at least
     `at_least` of the typed words, best first: most words held, then the rarest words held,
-    then the text that is the phrase, then one starting with it, then position."""
+    then the text that is the phrase, then owners among `leading` (sorted ids; features some
+    condition mentions, before those none does), then texts holding more typed words whole,
+    then one starting with the phrase, then position."""
     positions = np.flatnonzero(held.words >= max(at_least, 1)).astype(np.int32)
     if not len(positions):
         return positions
     exact, starting = words.starting_with(phrase)
+    lagging = np.zeros(len(positions), dtype=bool)
+    if leading is not None:
+        lagging = ~np.isin(owners[positions], leading)
     order = np.lexsort(
         (
             positions,
             ~np.isin(positions, starting, assume_unique=True),
+            -held.whole[positions],
+            lagging,
             ~np.isin(positions, exact, assume_unique=True),
             -held.rarity[positions],
             -held.words[positions],

@@ -10,6 +10,7 @@ from tests.factories import (
     ConditionFactory,
     CrossReferenceFactory,
     FeatureFactory,
+    MentionFactory,
     SynonymFactory,
 )
 
@@ -164,6 +165,28 @@ def test_names_holding_words_few_names_use_come_before_common_ones():
     assert features == ["Amyloidosis of the legs", "Erythema of the legs"]
 
 
+def test_features_some_condition_mentions_and_whole_words_come_first():
+    """'fracture': a feature that finds nothing when ticked, or only starts a word with it
+    ('Fractured'), is offered after the ones a condition's sources mention."""
+    for name in ["Fractured rib", "Fractured ilium", "Fracture of the wrist"]:
+        FeatureFactory(name=name)
+    brittle = FeatureFactory(name="Brittle hair")
+    SynonymFactory(feature=brittle, text="Fractured hair", is_layperson=True)
+    MentionFactory(feature=brittle)
+    MentionFactory(feature=FeatureFactory(name="Pathologic fracture"))
+    MentionFactory(feature=FeatureFactory(name="Fractured skull"))
+
+    assert names("fracture") == [
+        "Pathologic fracture",  # mentioned, holds the word itself
+        "Brittle hair",  # mentioned, through its everyday synonym 'Fractured hair'
+        "Fractured skull",
+        "Fracture of the wrist",  # mentioned by none: after every mentioned one
+        "Fractured rib",
+        "Fractured ilium",
+    ]
+    assert names("fractured rib")[0] == "Fractured rib"  # the name as typed still comes first
+
+
 def test_a_name_holding_every_word_keeps_partial_names_out_of_the_other_group():
     SynonymFactory(
         feature=FeatureFactory(name="Paresthesia of hands and feet"),
@@ -192,7 +215,7 @@ def test_every_match_is_counted_for_show_all_and_pages_slice_in_order():
 WORDS = ["ab", "abc", "abd", "b", "bc", "bcd", "cde", "c"]
 
 
-def reference(texts, owners, tokens, weights, phrase, at_least):
+def reference(texts, owners, tokens, weights, phrase, at_least, leading=None):
     """Plain Python: each text's held words and weight, filtered, sorted, best text per owner."""
     rows = []
     for position, text in enumerate(texts):
@@ -200,7 +223,17 @@ def reference(texts, owners, tokens, weights, phrase, at_least):
         held = [i for i, t in enumerate(tokens) if any(w.startswith(t) for w in words)]
         if len(held) >= max(at_least, 1):
             weight = sum(weights[i] for i in held)
-            key = (-len(held), -weight, text != phrase, not text.startswith(phrase), position)
+            lagging = leading is not None and owners[position] not in leading
+            whole = sum(1 for t in tokens if t in words)
+            key = (
+                -len(held),
+                -weight,
+                text != phrase,
+                lagging,
+                -whole,
+                not text.startswith(phrase),
+                position,
+            )
             rows.append((key, position))
     best = {}
     for _key, position in sorted(rows):
@@ -222,14 +255,16 @@ def reference(texts, owners, tokens, weights, phrase, at_least):
     phrase_words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=2),
     owner_count=st.integers(1, 6),
     at_least=st.integers(0, 3),
+    leading=st.none() | st.sets(st.integers(0, 5)),
 )
 def test_ranking_equals_a_brute_force_reference(
-    texts, tokens, weights, phrase_words, owner_count, at_least
+    texts, tokens, weights, phrase_words, owner_count, at_least, leading
 ):
     texts = [" ".join(words) for words in texts]
     owners = np.array([i % owner_count for i in range(len(texts))], dtype=np.int64)
     index = WordIndex(texts)
     weights = [float(w) for w in weights[: len(tokens)]]
     phrase = " ".join(phrase_words)
-    got = ranked(index, owners, index.held(tokens, weights), phrase, at_least).tolist()
-    assert got == reference(texts, owners, tokens, weights, phrase, at_least)
+    lead = None if leading is None else np.array(sorted(leading), dtype=np.int64)
+    got = ranked(index, owners, index.held(tokens, weights), phrase, at_least, lead).tolist()
+    assert got == reference(texts, owners, tokens, weights, phrase, at_least, leading)
