@@ -96,10 +96,11 @@ test-fast: install
 # one small edit at a time and runs the fast tests covering each edit, on SQLite, niced (the
 # machine may be shared); bench/mutation.py runs it and prints the one-line score. Survivors are
 # listed in mutants/survivors.txt (`$(VENV)/bin/mutmut show NAME`), the run's output is in
-# mutants/run.log. On a busy machine MUTATION_SAMPLE=N runs and counts N mutants drawn at random.
+# mutants/run.log. It runs and counts 300 of the ~4,600 mutants drawn at random (seeded), about
+# 15 minutes on two idle cores; MUTATION_SAMPLE= (empty) runs them all (about 4 CPU hours).
 MUTATION_JOBS ?= 2
 MUTATION_TEST_SECONDS ?= 20
-MUTATION_SAMPLE ?=
+MUTATION_SAMPLE ?= 300
 mutation: install
 	rm -rf mutants && mkdir mutants
 	@echo "mutmut: $(MUTATION_JOBS) workers, output in mutants/run.log"

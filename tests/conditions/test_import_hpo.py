@@ -540,3 +540,22 @@ def test_a_file_that_cannot_be_read_is_named_by_its_path(tmp_path):
     with pytest.raises(CommandError) as error:
         run(obo=missing)
     assert f"changed. {missing}: cannot read the file (No such file" in str(error.value)
+
+
+def test_a_release_that_drops_an_is_a_link_removes_it_and_matching_follows(tmp_path):
+    run()
+    neuropathy, skin = feature("HP:0009830"), feature("HP:0011121")
+    assert set(feature("HP:0007328").parents.all()) == {neuropathy, skin}
+    newer = tmp_path / "hp.obo"
+    text = OBO.read_text()
+    dropped = "is_a: HP:0011121 ! Abnormal skin morphology\nis_a: HP:0009830"
+    assert text.count(dropped) == 1
+    newer.write_text(text.replace(dropped, "is_a: HP:0009830"))
+
+    output = run(obo=newer)
+
+    assert list(feature("HP:0007328").parents.all()) == [neuropathy]
+    assert tally(output, "is_a links")[3] == 1  # one removed
+    assert not FeatureClosure.objects.filter(
+        ancestor=skin, descendant=feature("HP:0007328")
+    ).exists()
