@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from conditions.compare import MAX_CONDITIONS, MIN_CONDITIONS, ORDER_RULE, choose, compare
@@ -48,7 +48,7 @@ def asked(request: HttpRequest) -> tuple[list[str], list[str]]:
     return conditions, _values(request, "feature")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @cached_by_content(params=PARAMS)
 def compare_page(request: HttpRequest) -> HttpResponse:
@@ -153,7 +153,7 @@ def compare_rows(comparison, request: HttpRequest | None = None):
                     yield [*start, *head, *statement, release]
 
 
-@require_GET
+@require_safe
 @rate_limited("download")
 def compare_csv(request: HttpRequest) -> HttpResponse:
     values, carried = asked(request)

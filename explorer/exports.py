@@ -13,7 +13,7 @@ from itertools import batched
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from conditions.condition_page import condition_page
 from conditions.matching import EVERY, explain, ranked
@@ -176,7 +176,7 @@ def _plain_error(message: str, status: int = 400) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @rate_limited("download")
 def results_csv(request: HttpRequest) -> HttpResponse:
     """Every result of the query, with its order and filters (up to
@@ -207,7 +207,7 @@ def results_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def condition_features_csv(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.published(), slug=slug)
     return csv_response(

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conditions.matching import resolve_features
 from conditions.summaries import FeatureSummary
@@ -145,7 +145,7 @@ def read_phenopacket(text: str) -> Opened:
     return opened
 
 
-@require_GET
+@require_safe
 def phenopacket_export(request: HttpRequest) -> HttpResponse:
     selection = select(request.GET.getlist)
     if selection.error:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
@@ -121,7 +121,7 @@ def _browse_groups(ticked: list[FeatureSummary]) -> list[BrowseGroup]:
 EXPLORE_PARAMS = ("feature", "q", "page", "order", *DIMENSIONS, "reviewed", "remove", "browse")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @cached_by_content(params=EXPLORE_PARAMS, limit="explore")
 def explore(request: HttpRequest) -> HttpResponse:
@@ -228,7 +228,7 @@ def _suggestions(query: str, ticked: list[FeatureSummary]) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @cached_by_content
 def suggest(request: HttpRequest) -> HttpResponse:
@@ -243,7 +243,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "explorer/explore.html#suggestions", context)
 
 
-@require_GET
+@require_safe
 @cached_by_content(params=("q", "letter", "page"))
 def condition_list(request: HttpRequest) -> HttpResponse:
     query = _param(request, "q")
@@ -264,7 +264,7 @@ def condition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_by_content(params=())
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.published(), slug=slug)
@@ -295,7 +295,7 @@ def condition_context(condition: Condition) -> dict:
 FEATURES_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @cached_by_content(params=("q", "feature", "page"))
 def feature_list(request: HttpRequest) -> HttpResponse:
@@ -323,7 +323,7 @@ def feature_list(request: HttpRequest) -> HttpResponse:
 FEATURE_PAGE_CONDITIONS = 50
 
 
-@require_GET
+@require_safe
 @cached_by_content(params=())
 def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
     feature = get_object_or_404(
@@ -351,7 +351,7 @@ def feature_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "explorer/feature_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cached_by_content(params=())
 def body_system_list(request: HttpRequest) -> HttpResponse:
     systems = (
@@ -366,7 +366,7 @@ def body_system_list(request: HttpRequest) -> HttpResponse:
     return render(request, "explorer/body_system_list.html", {"systems": systems})
 
 
-@require_GET
+@require_safe
 @cached_by_content(params=("page",))
 def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     system = get_object_or_404(BodySystem, slug=slug)
@@ -389,7 +389,7 @@ def body_system_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_by_content(params=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "explorer/about.html", {"shows_hpo_data": True})

@@ -48,6 +48,17 @@ def test_anonymous_public_pages_are_shareable_and_never_vary_on_cookies(client, 
     assert not response.cookies  # nothing per visitor was set either
 
 
+@pytest.mark.parametrize("url", [url for url in PUBLIC_PAGES if not url.startswith("/api/")])
+def test_a_head_request_gets_the_pages_headers_without_its_body(client, content, url):
+    """Link checkers, proxies and monitors ask HEAD: answer as GET would, without the body."""
+    page = client.get(url)
+    head = client.head(url)
+
+    assert head.status_code == 200 and not head.content
+    assert head.headers["ETag"] == page.headers["ETag"]
+    assert head.headers["Content-Type"] == page.headers["Content-Type"]
+
+
 def test_a_conditional_request_answers_304_until_the_content_changes(client, content):
     first = client.get("/conditions/mgus/")
     etag = first.headers["ETag"]
