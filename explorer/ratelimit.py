@@ -6,6 +6,7 @@ local-memory cache each process counts on its own, which only makes the limit lo
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-WINDOW_SECONDS = 60
+WINDOW_SECONDS = 60  # the limits are per minute
 
 
 def _now() -> float:
@@ -38,23 +39,30 @@ def client_address(request: HttpRequest) -> str:
 
 
 def over_limit(request: HttpRequest, kind: str) -> int:
-    """Count this request against its address's limit for `kind`; 0 if allowed, else the
-    seconds until the window resets (for Retry-After)."""
-    limit = settings.EXPLORER_RATE_LIMITS.get(kind)
-    if not limit:
+    """Count this request against its address's allowance for `kind`; 0 if allowed, else the
+    seconds until the next one would be (for Retry-After).
+
+    The allowance is a bucket: it holds at most EXPLORER_RATE_BURST requests (or the per-minute
+    limit, if lower) and refills at the per-minute limit, spread evenly. A visitor clicking
+    about spends a few and never notices; a client asking as fast as it can is held to the
+    steady rate from its first second on, so it cannot take every worker at once (a fixed
+    one-minute window let it spend the whole minute's allowance in its first second)."""
+    per_minute = settings.EXPLORER_RATE_LIMITS.get(kind)
+    if not per_minute:
         return 0
-    now = int(_now())
-    window = now // WINDOW_SECONDS
-    key = f"rate:{kind}:{client_address(request)}:{window}"
-    cache.add(key, 0, WINDOW_SECONDS + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS + 1)
-        count = 1
-    if count <= limit:
-        return 0
-    return (window + 1) * WINDOW_SECONDS - now or 1
+    rate = per_minute / WINDOW_SECONDS  # requests a second
+    capacity = max(1, min(settings.EXPLORER_RATE_BURST, per_minute))
+    now = _now()
+    key = f"rate:{kind}:{client_address(request)}"
+    tokens, then = cache.get(key) or (capacity, now)
+    tokens = min(capacity, tokens + (now - then) * rate)
+    allowed = tokens >= 1
+    if allowed:
+        tokens -= 1
+    # Kept until the bucket would be full again; read-then-write, so two processes sharing a
+    # cache may both spend the same request: the limit is a little looser, never tighter.
+    cache.set(key, (tokens, now), math.ceil((capacity - tokens) / rate) + 1)
+    return 0 if allowed else max(1, math.ceil((1 - tokens) / rate))
 
 
 def too_many_requests(retry_after: int) -> HttpResponse:

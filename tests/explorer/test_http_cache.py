@@ -129,6 +129,27 @@ def test_uncached_questions_are_limited_per_address_and_cached_ones_stay_free(
     assert other.status_code == 200 and "MGUS" in other.content.decode()
 
 
+def test_a_client_asking_as_fast_as_it_can_gets_a_few_at_once_then_the_steady_rate(
+    client, content, settings, monkeypatch
+):
+    settings.EXPLORER_RATE_LIMITS = {**settings.EXPLORER_RATE_LIMITS, "explore": 120}
+    settings.EXPLORER_RATE_BURST = 3
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr("explorer.ratelimit._now", lambda: clock[0])
+    questions = (f"/?feature=purpura&page={n}" for n in range(1, 100))
+
+    def ask() -> int:
+        return client.get(next(questions)).status_code
+
+    assert [ask() for _ in range(4)] == [200, 200, 200, 429]  # the burst, not the minute's 120
+    refused = client.get(next(questions))
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    clock[0] += 0.5  # 120 a minute: one more every half second
+    assert [ask(), ask()] == [200, 429]
+    clock[0] += 3600  # after a long pause, the burst again, never more
+    assert [ask() for _ in range(4)] == [200, 200, 200, 429]
+
+
 def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(
     client, content, settings, still_clock
 ):
