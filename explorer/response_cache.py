@@ -16,7 +16,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, urlencode
@@ -80,6 +80,27 @@ def _mark_public(response: HttpResponse, etag: str | None) -> None:
     )
 
 
+def _stored(key: str) -> tuple | None:
+    """A rendered page: this process's own copy, else the one the server's processes share
+    (another worker rendered it), copied here for next time."""
+    local = caches["local"]
+    stored = local.get(key)
+    if stored is None and (stored := cache.get(key)) is not None:
+        local.set(key, stored, CACHE_SECONDS)
+    return stored
+
+
+def forget_pages() -> None:
+    """Every rendered page, in this process and shared (benchmarks time pages uncached)."""
+    caches["local"].clear()
+    cache.clear()
+
+
+def _store(key: str, page: tuple) -> None:
+    caches["local"].set(key, page, CACHE_SECONDS)
+    cache.set(key, page, CACHE_SECONDS)
+
+
 def cached_by_content(
     view: Callable[..., HttpResponse] | None = None,
     *,
@@ -110,7 +131,7 @@ def cached_by_content(
         question = hashlib.sha256(_question(request, params).encode()).hexdigest()
         serving = content_version.serving_versions(version)
         key = f"page:{view.__name__}:{version}:{serving}:{CODE}:{shape}:{question}"
-        stored = cache.get(key)
+        stored = _stored(key)
         if stored is not None:
             status, content_type, content = stored
             response = HttpResponse(content, status=status, content_type=content_type)
@@ -130,9 +151,7 @@ def cached_by_content(
         if (stale and not serving) or response.has_header("HX-Push-Url"):
             _mark_public(response, None)
             return response
-        cache.set(
-            key, (response.status_code, response["Content-Type"], response.content), CACHE_SECONDS
-        )
+        _store(key, (response.status_code, response["Content-Type"], response.content))
         _mark_public(response, None if stale else etag)
         return response
 

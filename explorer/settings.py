@@ -147,18 +147,34 @@ if env_str("DATABASE_REPLICA_URL"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (REDIS_URL) lets several app servers see one cache; local memory otherwise.
+# "default" is what every process of a server shares (rendered pages, per-address counts):
+# Redis (REDIS_URL) for several app servers, else files on this server's disk
+# (SHARED_CACHE_DIR), so after a content change or a restart each page is rendered once per
+# server, not once per worker, and the rate limit counts an address across all workers.
+# "local" is each process's own copy of the pages it served last: a hit costs no file or
+# network read (about 0.02 ms against 0.4-0.6 ms).
 REDIS_URL = env_str("REDIS_URL")
+SHARED_CACHE_DIR = Path(env_str("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "shared-cache")))
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "explorer",
-        }
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "explorer",
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SHARED_CACHE = {
+        "BACKEND": "explorer.file_cache.SharedFileCache",
+        "LOCATION": str(SHARED_CACHE_DIR),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+CACHES = {
+    "default": SHARED_CACHE,
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 50},  # the hottest pages: a few MB a worker
+    },
+}
 SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 AUTH_PASSWORD_VALIDATORS = [

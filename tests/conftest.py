@@ -24,6 +24,12 @@ def _test_settings(settings, tmp_path_factory):
     # Crawls and fuzzing are many requests from one address; tests of the limits set their own.
     settings.EXPLORER_RATE_LIMITS = {}
     settings.INDEX_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "index-snapshots"
+    # In memory, one store for both: `cache.clear()` empties every page (tests of the two
+    # levels set their own).
+    settings.CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+        for alias in ("default", "local")
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,8 +61,8 @@ def editors_group(db, _editors_permissions):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    # Rendered pages are cached; every test starts with none.
+def _clear_cache(_test_settings):
+    # Rendered pages are cached; every test starts with none (in the caches it configures).
     cache.clear()
     yield
     cache.clear()

@@ -94,6 +94,32 @@ def test_a_random_extra_parameter_is_served_from_the_same_cached_page(
     assert response.status_code == 200 and "MGUS" in response.content.decode()
 
 
+def test_a_page_one_worker_rendered_is_served_by_the_others_from_the_shared_cache(
+    client, content, settings, tmp_path, monkeypatch
+):
+    from django.core.cache import caches
+
+    settings.CACHES = {  # as deployed without Redis: files shared by the server's workers
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared"),
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
+    }
+    first = client.get("/?feature=purpura")
+    assert first.status_code == 200 and "MGUS" in first.content.decode()
+
+    # Another worker: its own memory holds nothing, and it must not rank the question again.
+    caches["local"].clear()
+    monkeypatch.setattr("explorer.views.explain", lambda *a, **k: pytest.fail("rendered again"))
+    again = client.get("/?feature=purpura")
+    assert again.content == first.content
+    assert again.headers["ETag"] == first.headers["ETag"]
+    # ...and keeps its own copy, read without touching the shared files next time.
+    caches["default"].clear()
+    assert client.get("/?feature=purpura").content == first.content
+
+
 def test_staff_pages_stay_private(admin_client, content):
     for url in ["/?feature=purpura", "/conditions/mgus/"]:
         response = admin_client.get(url)
