@@ -288,7 +288,7 @@ EXPLORER_RATE_LIMITS = {
 }
 # ...of which an address may spend at most this many at once; the rest come at the steady rate
 # (120 a minute: one every half second), so one client cannot occupy every worker.
-EXPLORER_RATE_BURST = env_int("RATE_LIMIT_BURST", 3)
+EXPLORER_RATE_BURST = env_int("RATE_LIMIT_BURST", 10)
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0: trust none and use
 # the connection's address (a visitor could otherwise pick any address and dodge every limit).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
