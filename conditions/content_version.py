@@ -79,11 +79,23 @@ class PerVersion[T]:
     change, requests keep being answered from the previous version's object (marked stale, so
     the page cache does not keep what they render) while one background thread per process loads
     or builds the new one. A new process starts from the latest stored one the same way.
+
+    `inputs()`, where given, is a digest of what `build` reads (a fraction of the build's cost):
+    a version whose content reads the same as a stored one's (a mention edited, where the search
+    index reads only names) is stored as a copy of it rather than built, and a process holding
+    that one keeps it for the new version rather than loading anything.
     """
 
-    def __init__(self, build: Callable[[str], T], *, shared: str | None = None):
+    def __init__(
+        self,
+        build: Callable[[str], T],
+        *,
+        shared: str | None = None,
+        inputs: Callable[[], str] | None = None,
+    ):
         self._build = build
         self._shared = shared
+        self._inputs = inputs
         self._lock = threading.Lock()
         self._built: tuple[str, T] | None = None
         self._refresher: threading.Thread | None = None
@@ -149,7 +161,7 @@ class PerVersion[T]:
         deadline = time.monotonic() + settings.INDEX_BUILD_WAIT_SECONDS
         refreshing = threading.current_thread() is self._refresher
         while True:
-            found = snapshots.load(self._shared, version)
+            found = self._load(version)
             if found is not None:
                 return found
             if refreshing and current() != version:
@@ -163,11 +175,38 @@ class PerVersion[T]:
                 break
             time.sleep(snapshots.POLL_SECONDS)
         with _building:
-            built = self._build(version)
-            snapshots.save(self._shared, version, built)
+            built = self.store(version)
         # Served from the stored file like every other process: its arrays then live in pages
         # the system shares between workers, and this copy's heap goes back.
-        return snapshots.load(self._shared, version) or built
+        return self._load(version) or built
+
+    def _load(self, version: str) -> T | None:
+        """The stored object for `version`: the one this process holds if that was built from
+        the same inputs (nothing to load), else loaded; None if not stored yet."""
+        from . import snapshots
+
+        held = self._built
+        if (
+            self._inputs
+            and held is not None
+            and snapshots.same_inputs(self._shared, version, held[0])
+        ):
+            return held[1]
+        return snapshots.load(self._shared, version)
+
+    def store(self, version: str) -> T | None:
+        """Build the object for `version` and store it for every process, or, if a stored one
+        was built from the same inputs, store a copy of that instead (then None)."""
+        from . import snapshots
+
+        inputs = self._inputs() if self._inputs else ""
+        if inputs and snapshots.save_alike(self._shared, version, inputs):
+            return None
+        built = self._build(version)
+        if inputs and self._inputs() != inputs:
+            inputs = ""  # the content moved on during the build: never reuse this one
+        snapshots.save(self._shared, version, built, inputs)
+        return built
 
     def _refresh_in_background(self) -> None:
         with self._lock:
@@ -222,6 +261,10 @@ class PerVersion[T]:
 
     def build(self, version: str) -> T:
         return self._build(version)
+
+    def held(self) -> T | None:
+        """What this process holds, of whichever version (a build may reuse parts of it)."""
+        return None if self._built is None else self._built[1]
 
     def wait(self) -> None:
         """Until any background refresh has finished (for commands and tests)."""
@@ -309,12 +352,10 @@ def catch_up() -> bool:
     thread, building nothing (gunicorn's master before it forks a recycled or replacement
     worker: the worker then starts current and shares what the master loaded). True if every
     one is current."""
-    from . import snapshots
-
     version = current()
     for per_version in shared_indexes():
         if per_version._built is None or per_version._built[0] != version:
-            found = snapshots.load(per_version.name, version)
+            found = per_version._load(version)
             if found is not None:
                 per_version._built = (version, found)
     return all(p._built is not None and p._built[0] == version for p in shared_indexes())

@@ -1034,6 +1034,10 @@ class IndexSnapshot(models.Model):
     name = models.CharField(max_length=40)
     version = models.CharField(max_length=64)
     data = models.BinaryField(null=True, editable=False)
+    # A digest of what the build read, when the index says what it reads (the search index: the
+    # features' names and synonyms). A later version that reads the same is stored as a copy of
+    # this one instead of being built, and a process holding this one keeps it.
+    inputs = models.CharField(max_length=64, blank=True, default="", editable=False)
     claimed_at = models.DateTimeField()
 
     class Meta:

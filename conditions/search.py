@@ -14,6 +14,7 @@ enough.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -67,19 +68,38 @@ class SearchIndex:
     @classmethod
     def build(cls, version: str) -> SearchIndex:
         entries = []
-        features = Feature.objects.tickable().values_list("pk", "name", "plain_name")
+        features, synonyms = _read()
         names = {}
-        for pk, name, plain_name in features.iterator(chunk_size=5000):
+        for pk, name, plain_name in features:
             names[pk] = name
             entries.append(_entry(pk, name, name, lay=False))
             if plain_name:
                 entries.append(_entry(pk, name, plain_name, lay=True))
-        synonyms = Synonym.objects.filter(feature_id__in=names.keys()).values_list(
-            "feature_id", "text", "is_layperson"
-        )
-        for feature_id, text, lay in synonyms.iterator(chunk_size=5000):
+        for feature_id, text, lay in synonyms:
             entries.append(_entry(feature_id, names[feature_id], text, lay=lay))
         return cls(version, entries)
+
+
+def _read() -> tuple[list[tuple], list[tuple]]:
+    """All the search index reads: tickable features' names and their synonyms, in id order."""
+    tickable = Feature.objects.tickable()
+    features = tickable.order_by("pk").values_list("pk", "name", "plain_name")
+    synonyms = (
+        Synonym.objects.filter(feature__in=tickable)
+        .order_by("pk")
+        .values_list("feature_id", "text", "is_layperson")
+    )
+    return list(features.iterator(chunk_size=5000)), list(synonyms.iterator(chunk_size=5000))
+
+
+def search_inputs() -> str:
+    """A digest of what the search index reads: an edit that leaves it alone (a mention, a
+    condition, a feature's parents) leaves the index alone (content_version.PerVersion)."""
+    digest = hashlib.sha256()
+    for rows in _read():
+        digest.update(repr(rows).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _tie_order(entry: _Entry) -> tuple:
@@ -99,7 +119,7 @@ def _entry(feature_id: int, feature_name: str, text: str, lay: bool) -> _Entry:
     return _Entry(feature_id, feature_name, text, normalise_search_text(text), lay)
 
 
-_current = content_version.PerVersion(SearchIndex.build, shared="search")
+_current = content_version.PerVersion(SearchIndex.build, shared="search", inputs=search_inputs)
 
 
 def current_index() -> SearchIndex:
@@ -127,7 +147,10 @@ class ConditionIndex:
     """Published conditions' names, other names and codes, in the human name order of the match
     index, built once per content version (a few thousand names)."""
 
-    def __init__(self, version: str):
+    def __init__(self, version: str, previous: ConditionIndex | None = None):
+        """`previous`: the one this process made for an earlier version, whose word index is
+        kept if the names are the same (an edit of mentions or summaries: no need to make it
+        again in every process)."""
         self.version = version
         match_index = index.current_index()
         names: dict[int, list[str]] = {pk: [c.name] for pk, c in match_index.conditions.items()}
@@ -148,8 +171,11 @@ class ConditionIndex:
         self.conditions = match_index.conditions  # in human name order
         self.labels = {pk: ", ".join(sorted(found)) for pk, found in labels.items()}
         self.entries = [(pk, text) for pk in self.conditions for text in names[pk]]
-        self.words = WordIndex([normalise_search_text(text) for _, text in self.entries])
-        self.owners = np.fromiter((pk for pk, _ in self.entries), dtype=np.int64)
+        if previous is not None and previous.entries == self.entries:
+            self.words, self.owners = previous.words, previous.owners
+        else:
+            self.words = WordIndex([normalise_search_text(text) for _, text in self.entries])
+            self.owners = np.fromiter((pk for pk, _ in self.entries), dtype=np.int64)
 
     def match(self, pk: int, text: str) -> ConditionMatch:
         return ConditionMatch(self.conditions[pk], text, self.labels.get(pk, ""))
@@ -169,7 +195,11 @@ class ConditionIndex:
         return [self.match(pk, bare) for pk in pks]
 
 
-_conditions = content_version.PerVersion(ConditionIndex)
+def _condition_index(version: str) -> ConditionIndex:
+    return ConditionIndex(version, _conditions.held())
+
+
+_conditions = content_version.PerVersion(_condition_index)
 
 
 # The search box -------------------------------------------------------------------------------

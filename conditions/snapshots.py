@@ -181,12 +181,47 @@ def claim(name: str, version: str) -> bool:
         )
 
 
-def save(name: str, version: str, obj: Any) -> None:
+def save(name: str, version: str, obj: Any, inputs: str = "") -> None:
+    """Store the built index for `version`; `inputs`, a digest of what its build read, lets a
+    later version that reads the same be stored as a copy of it (`save_alike`)."""
     data = dumps(obj)
     with contextlib.suppress(OSError):
         _write_file(name, _local_path(name, version), data)
+    _store(name, version, data, inputs)
+
+
+def _store(name: str, version: str, data: bytes, inputs: str) -> None:
     IndexSnapshot.objects.update_or_create(
-        name=name, version=_key(version), defaults={"data": data, "claimed_at": timezone.now()}
+        name=name,
+        version=_key(version),
+        defaults={"data": data, "inputs": inputs, "claimed_at": timezone.now()},
     )
     stale = IndexSnapshot.objects.filter(name=name).values_list("pk", flat=True)[KEEP:]
     IndexSnapshot.objects.filter(pk__in=list(stale)).delete()
+
+
+def save_alike(name: str, version: str, inputs: str) -> bool:
+    """Store for `version` a copy of an index built from the same `inputs` (an edit that did not
+    touch what this index reads), instead of building it. False if none is stored."""
+    data = (
+        IndexSnapshot.objects.filter(
+            name=name, version__endswith=f".{CODE}", inputs=inputs, data__isnull=False
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not inputs or data is None:
+        return False
+    _store(name, version, bytes(data), inputs)
+    return True
+
+
+def same_inputs(name: str, version: str, other: str) -> bool:
+    """Whether the index stored for `version` was built from what `other`'s was: a process
+    holding `other`'s keeps it for `version` (nothing to load)."""
+    inputs = dict(
+        IndexSnapshot.objects.filter(
+            name=name, version__in=[_key(version), _key(other)], data__isnull=False
+        ).values_list("version", "inputs")
+    )
+    return bool(inputs.get(_key(version))) and inputs.get(_key(version)) == inputs.get(_key(other))

@@ -35,5 +35,5 @@ class Command(BaseCommand):
             raise CommandError("The indexes' code on disk changed: build them in the caller.")
         version = options["content_version"] or content_version.current()
         for name in names:
-            snapshots.save(name, version, shared[name].build(version))
+            shared[name].store(version)
             self.stdout.write(f"{name} index stored for content version {version}")
