@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import IndexSnapshot
@@ -166,6 +167,11 @@ def claim(name: str, version: str) -> bool:
     abandoned = now - timedelta(seconds=CLAIM_SECONDS)
     building = IndexSnapshot.objects.filter(name=name, data__isnull=True, claimed_at__gte=abandoned)
     if building.exclude(version=_key(version)).exists():
+        return False
+    # Every process asks at every poll while the index builds: answer from a read when this
+    # version is built or claimed already, rather than attempting a write that fails.
+    this_one = IndexSnapshot.objects.filter(name=name, version=_key(version))
+    if this_one.filter(Q(data__isnull=False) | Q(claimed_at__gte=abandoned)).exists():
         return False
     try:
         with transaction.atomic():
