@@ -274,6 +274,8 @@ INDEX_BUILD_IN_SUBPROCESS = env_bool("INDEX_BUILD_IN_SUBPROCESS", True)
 INDEX_PRELOAD = env_bool("INDEX_PRELOAD", True)
 # How long a process waits for another one's build before building the index itself.
 INDEX_BUILD_WAIT_SECONDS = env_int("INDEX_BUILD_WAIT_SECONDS", 60)
+# `import_hpo` runs at this CPU niceness (a batch job beside the app's workers: they come first).
+IMPORT_NICENESS = env_int("IMPORT_NICENESS", 10)
 # Anonymous public pages may be kept by browsers and shared proxies/CDNs this long (seconds), and
 # served stale this much longer while revalidating (a 304 when the content has not changed), so an
 # edit reaches every visitor within their sum.

@@ -24,6 +24,7 @@ def _test_settings(settings, tmp_path_factory):
     # Crawls and fuzzing are many requests from one address; tests of the limits set their own.
     settings.EXPLORER_RATE_LIMITS = {}
     settings.INDEX_SNAPSHOT_DIR = tmp_path_factory.getbasetemp() / "index-snapshots"
+    settings.IMPORT_NICENESS = 0  # imports run inside the test process: leave its priority
     # In memory, one store for both: `cache.clear()` empties every page (tests of the two
     # levels set their own).
     settings.CACHES = {

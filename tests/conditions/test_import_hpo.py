@@ -559,3 +559,21 @@ def test_a_release_that_drops_an_is_a_link_removes_it_and_matching_follows(tmp_p
     assert not FeatureClosure.objects.filter(
         ancestor=skin, descendant=feature("HP:0007328")
     ).exists()
+
+
+@pytest.mark.django_db
+def test_an_import_runs_at_lower_cpu_priority_than_the_app_and_never_raises_it(
+    settings, monkeypatch
+):
+    """On a serving machine the import is a batch job: visitors' requests come first."""
+    niceness = [0]
+    monkeypatch.setattr("os.getpriority", lambda which, who: niceness[0])
+    monkeypatch.setattr("os.setpriority", lambda which, who, value: niceness.__setitem__(0, value))
+    settings.IMPORT_NICENESS = 10
+    run()
+    assert niceness == [10]
+    run("--nice", "15")
+    assert niceness == [15]
+    run("--nice", "5")  # already nicer than asked: left as it is (raising needs privileges)
+    run("--nice", "0")
+    assert niceness == [15]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
@@ -59,8 +61,17 @@ class Command(BaseCommand):
             help="Do nothing when this release is already imported with these sources "
             "(`make run` uses it, so a second run starts in seconds).",
         )
+        parser.add_argument(
+            "--nice",
+            type=int,
+            help="Run at this CPU niceness or lower priority (default IMPORT_NICENESS, 10; "
+            "0 keeps it): on a serving machine, visitors' requests come first.",
+        )
 
     def handle(self, *args, obo, annotations, sources, include_omim, dry_run, **options) -> None:
+        niceness = settings.IMPORT_NICENESS if options["nice"] is None else options["nice"]
+        if niceness > os.getpriority(os.PRIO_PROCESS, 0):
+            os.setpriority(os.PRIO_PROCESS, 0, niceness)  # a batch job: the workers come first
         if (obo is None) != (annotations is None):
             raise CommandError("Pass both --obo and --annotations (files of the same release).")
         if obo is None:
