@@ -3,10 +3,12 @@
     .venv/bin/python bench/mutation.py run [--jobs 2] [--test-seconds 20] [--sample N]
     .venv/bin/python bench/mutation.py [report] [MUTANTS_DIR]   # the score of the last run
 
-`run` is `mutmut run` (modules and tests: pyproject's tool.mutmut) with two changes that keep it
-within minutes on two cores: no second clean run of the suite (mutmut's stats run has just run
-the same tests on the unchanged code and stops if any fails), and each mutant runs the fastest
-tests covering it up to --test-seconds of their recorded time (at least three), fastest first.
+`run` is `mutmut run` (modules and tests: pyproject's tool.mutmut) with three changes that keep
+it within minutes on two cores: the stats run (the whole suite once, recording which tests reach
+which functions) is split by test file between --jobs processes rather than run in one; no second
+clean run of the suite (the stats run has just run the same tests on the unchanged code and stops
+if any fails); and each mutant runs the fastest tests covering it up to --test-seconds of their
+recorded time (at least three), fastest first.
 A mutant that only a slower test would kill counts as survived: the score errs on the safe side.
 With --sample N, N mutants drawn at random (seeded) are run and counted, an estimate for a busy
 machine; their names are kept in mutants/sample.txt, which the report then counts alone.
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import pickle
 import random
 import sys
 from pathlib import Path
@@ -62,6 +66,79 @@ def read_results(root: Path = MUTANTS) -> dict[str, int | None]:
 MIN_TESTS = 3
 
 
+def stats_in_parallel(runner, jobs: int) -> int:
+    """mutmut's stats run of the whole suite, shared between this process and `jobs - 1` forked
+    ones; what each recorded (which tests reach which functions, and how long each test took) is
+    merged in as this one process would have recorded it. Each takes the next test file nobody
+    has taken until none is left (a file stays whole: its module fixtures are set up once), the
+    largest first, so a few slow files do not leave one process working alone. This process runs
+    a share itself, so every mutant's process forks from one with the suite's modules loaded and
+    its test database migrated, as before."""
+    from mutmut.models.results import StatsResult
+    from mutmut.state import state
+
+    files = sorted({test_id.split("::", 1)[0] for test_id in runner.list_all_tests().ids})
+    files.sort(key=lambda path: -(MUTANTS / path).stat().st_size)
+    claims = MUTANTS / "stats-claims"
+    claims.mkdir(exist_ok=True)
+
+    def share() -> int:
+        for number, path in enumerate(files):
+            try:
+                os.close(os.open(claims / str(number), os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                continue  # another process runs it
+            if code := runner.test_runner.run_stats(tests=[path]):
+                return code
+        return 0
+
+    children = []
+    for number in range(1, jobs):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a share of the suite, its output in a file of its own
+            os.close(read)
+            log = open(MUTANTS / f"stats-{number}.log", "w")  # noqa: SIM115
+            os.dup2(log.fileno(), 1), os.dup2(log.fileno(), 2)
+            sys.stdout = sys.stderr = log
+            code = 1
+            try:
+                code = share()
+            finally:
+                found = state()
+                result = StatsResult(
+                    exit_code=code,
+                    tests_by_mangled_function_name=dict(found.tests_by_mangled_function_name),
+                    duration_by_test=dict(found.duration_by_test),
+                    stats_time=0.0,
+                    function_dependencies=dict(found.function_dependencies),
+                )
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(result.to_dict(), pipe)
+                log.flush()
+                os._exit(0)
+        os.close(write)
+        children.append((pid, read, number))
+    code = share()
+    for pid, read, number in children:
+        with os.fdopen(read, "rb") as pipe:
+            try:
+                result = StatsResult.from_dict(pickle.load(pipe))
+            except EOFError:  # the child died
+                result = None
+        os.waitpid(pid, 0)
+        if result is None or result.exit_code:
+            print((MUTANTS / f"stats-{number}.log").read_text()[-5000:])
+            code = code or (result.exit_code if result else 1)
+            continue
+        for name, tests in result.tests_by_mangled_function_name.items():
+            state().tests_by_mangled_function_name[name] |= tests
+        state().duration_by_test.update(result.duration_by_test)
+        for name, callers in result.function_dependencies.items():
+            state().function_dependencies[name] |= callers
+    return code
+
+
 def run(jobs: int, test_seconds: float, sample: int = 0) -> int:
     from mutmut import __main__ as mutmut_main
     from mutmut.state import state
@@ -69,6 +146,13 @@ def run(jobs: int, test_seconds: float, sample: int = 0) -> int:
 
     def no_second_clean_run(self, tests) -> int:
         return 0
+
+    collect_stats = ForkRunner.collect_stats
+
+    def collect_stats_in_parallel(self, tests) -> int:
+        if tests or jobs < 2:  # a rerun's new tests only: as mutmut does
+            return collect_stats(self, tests)
+        return stats_in_parallel(self, jobs)
 
     submit = ForkRunner.submit
 
@@ -94,6 +178,7 @@ def run(jobs: int, test_seconds: float, sample: int = 0) -> int:
         return mutants, by_path
 
     ForkRunner.run_clean_tests = no_second_clean_run
+    ForkRunner.collect_stats = collect_stats_in_parallel
     ForkRunner.submit = submit_fastest
     mutmut_main.collect_source_file_mutation_data = collect_sample
     try:
