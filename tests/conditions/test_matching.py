@@ -133,3 +133,12 @@ def test_resolving_follows_edits(ontology):
         "enlarged-organs",
         "HP:0040195",
     ]
+
+
+def test_a_feature_page_ticks_the_feature_as_the_explorer_does():
+    from conditions.summaries import FeatureSummary
+
+    coded = FeatureFactory(name="Purpura", plain_name="purple spots", hpo_id="HP:0000979")
+    curated = FeatureFactory(name="Tiredness")
+    for feature in (coded, curated):
+        assert [FeatureSummary.of(feature)] == resolve_features([feature.slug]).features

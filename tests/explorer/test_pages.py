@@ -101,3 +101,20 @@ def test_pages_carry_no_per_visitor_nonce_so_cached_copies_are_safe_to_share(cli
     response = client.get("/")
     assert "nonce" not in response.content.decode()
     assert "nonce" not in response.headers["Content-Security-Policy"]
+
+
+def test_a_condition_page_lists_links_both_ways_but_only_with_published_conditions(client):
+    mgus = ConditionFactory(name="MGUS", slug="mgus")
+    myeloma = ConditionFactory(name="Multiple myeloma", slug="myeloma")
+    draft = ConditionFactory(name="Draft disorder", slug="draft", status="draft")
+    ConditionLinkFactory(from_condition=mgus, to_condition=myeloma, relation="may_progress_to")
+    ConditionLinkFactory(from_condition=draft, to_condition=myeloma, relation="may_progress_to")
+    ConditionLinkFactory(from_condition=mgus, to_condition=draft, relation="may_progress_to")
+
+    myeloma_page = client.get("/conditions/myeloma/").content.decode()
+    mgus_page = client.get("/conditions/mgus/").content.decode()
+
+    # Seen from the condition linked to, as from the one linking.
+    assert 'href="/conditions/mgus/">MGUS</a> may progress to Multiple myeloma' in myeloma_page
+    assert 'MGUS may progress to <a href="/conditions/myeloma/">Multiple myeloma</a>' in mgus_page
+    assert "Draft disorder" not in myeloma_page and "Draft disorder" not in mgus_page
