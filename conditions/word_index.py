@@ -90,7 +90,7 @@ class WordIndex:
         tokens' weights."""
         holding = [self.holding(t) for t in tokens] or [NONE]
         found = np.concatenate(holding)
-        weight = np.repeat(weights or [0], [len(h) for h in holding])
+        weight = np.repeat(weights, [len(h) for h in holding])
         size = len(self.norms)
         whole = np.concatenate([self.holding_word(t) for t in tokens] or [NONE])
         return Held(

@@ -55,3 +55,55 @@ def test_a_version_read_inside_a_transaction_is_not_remembered(django_assert_num
         return "response"
 
     assert content_version.middleware(view)(None) == "response"
+
+
+def test_concurrent_requests_in_one_process_share_a_single_rebuild(monkeypatch):
+    import threading
+    import time
+
+    from conditions.content_version import PerVersion
+
+    monkeypatch.setattr(content_version, "current", lambda: "7-x")
+    building, release, builds = threading.Event(), threading.Event(), []
+
+    def build(version):
+        builds.append(version)
+        building.set()
+        assert release.wait(10)
+        return f"made for {version}"
+
+    made = PerVersion(build)
+    try:
+        answers = []
+        threads = [threading.Thread(target=lambda: answers.append(made.get())) for _ in range(2)]
+        threads[0].start()
+        assert building.wait(10)
+        threads[1].start()  # asks while the first request builds
+        time.sleep(0.2)
+        release.set()
+        for thread in threads:
+            thread.join()
+        assert answers == ["made for 7-x"] * 2
+        assert builds == ["7-x"]
+    finally:
+        release.set()
+        content_version.MADE.remove(made)
+
+
+def test_what_is_made_fresh_in_a_request_already_served_stale_stays_marked_stale(settings):
+    from conditions.content_version import PerVersion
+
+    settings.INDEX_BUILD_IN_BACKGROUND = True
+    made = PerVersion(lambda version: f"made for {version}")
+    try:
+        seen = []
+
+        def view(request):
+            content_version._request.stale = True  # a shared index answered from an older one
+            made.get()
+            seen.append(content_version.served_stale())
+
+        content_version.middleware(view)(None)
+        assert seen == [True]  # the page cache must not keep this page under the new version
+    finally:
+        content_version.MADE.remove(made)

@@ -122,6 +122,14 @@ def test_unpublished_or_unknown_conditions_explain_nothing():
     assert not evidence.shown and not evidence.absent and not evidence.rows
 
 
+def test_a_feature_the_table_does_not_know_explains_nothing():
+    table = mention_table()
+    for unknown in (0, 4, 99):  # below, between and above the features the closure holds
+        assert table.descendants(unknown).tolist() == []
+        assert not table.explain([10, 11, 12], [unknown], per_feature=2).rows
+    assert sorted(table.descendants(BROAD).tolist()) == [BROAD, LEFT, RIGHT]
+
+
 def test_runs_and_group_starts():
     assert runs(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
     assert runs(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []

@@ -142,3 +142,37 @@ def test_a_feature_page_ticks_the_feature_as_the_explorer_does():
     curated = FeatureFactory(name="Tiredness")
     for feature in (coded, curated):
         assert [FeatureSummary.of(feature)] == resolve_features([feature.slug]).features
+
+
+def test_an_hpo_id_ticks_its_feature_in_any_case_a_slug_only_as_written(ontology):
+    organomegaly, *_ = ontology
+    for value in ("HP:0040195", "hp:0040195", "Hp:0040195"):
+        assert resolve_features([value]).features[0].pk == organomegaly.pk, value
+    assert resolve_features([organomegaly.slug.upper()]).unknown == [organomegaly.slug.upper()]
+
+
+def test_each_feature_documented_absent_is_listed_once(ontology):
+    organomegaly, hepatomegaly, purpura, neuropathy = ontology
+    condition = ConditionFactory(name="Absent case")
+    MentionFactory(condition=condition, feature=purpura, is_absent=True)
+    MentionFactory(condition=condition, feature=neuropathy, is_absent=True)
+    MentionFactory(condition=condition, feature=hepatomegaly, is_absent=True)
+    MentionFactory(condition=condition, feature=FeatureFactory(name="Fever"))
+    ticked = resolve_features(
+        [organomegaly.slug, hepatomegaly.slug, purpura.slug, neuropathy.slug]
+    ).features
+
+    [result] = explain([condition.pk], ticked)
+
+    # Hepatomegaly's absence answers for both it and organomegaly: said once.
+    assert sorted(m.feature.name for m in result.absent) == [
+        "Hepatomegaly",
+        "Polyneuropathy",
+        "Purpura",
+    ]
+    assert [f.name for f, _, absent in result.cells() if absent] == [
+        "Organomegaly",
+        "Hepatomegaly",
+        "Purpura",
+        "Polyneuropathy",
+    ]

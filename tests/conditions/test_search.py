@@ -268,3 +268,45 @@ def test_ranking_equals_a_brute_force_reference(
     lead = None if leading is None else np.array(sorted(leading), dtype=np.int64)
     got = ranked(index, owners, index.held(tokens, weights), phrase, at_least, lead).tolist()
     assert got == reference(texts, owners, tokens, weights, phrase, at_least, leading)
+
+
+def test_an_hpo_id_finds_its_feature_alone_and_an_unknown_one_finds_nothing(client):
+    FeatureFactory(name="Purpura", slug="purpura", hpo_id="HP:0000979")
+    for typed in ("HP:0000979", "hp 0000979", "0000979"):
+        result = search_module.search(typed)
+        assert [m.feature.name for m in result.features] == ["Purpura"], typed
+        assert len(result.conditions) == 0
+    unknown = search_module.search("HP:0999999")
+    assert len(unknown.features) == 0 and list(unknown.features[0:10]) == []
+    # The search box says so: no "show all 1", and never a 500.
+    page = client.get("/?q=HP:0999999").content.decode()
+    assert "No feature" in page or "no feature" in page
+    assert "Purpura" in client.get("/?q=HP:0000979").content.decode()
+
+
+def test_a_code_typed_is_what_a_condition_was_found_by(client):
+    poems = ConditionFactory(name="POEMS syndrome")
+    CrossReferenceFactory(condition=poems, scheme="ORPHA", code="2905")
+    for typed, why in [
+        ("2905", "2905"),
+        ("orpha:2905", "ORPHA:2905"),
+        ("ORPHA 2905", "ORPHA:2905"),
+    ]:
+        [match] = search_module.find_conditions(typed)
+        assert (match.condition.name, match.matched_text, match.codes) == (
+            "POEMS syndrome",
+            why,
+            "ORPHA:2905",
+        )
+    assert "None" not in client.get("/?q=2905").content.decode()
+
+
+def test_a_page_of_matches_is_fetched_in_one_query(django_assert_num_queries):
+    for i in range(12):
+        FeatureFactory(
+            name=f"Seizure type {i:02d}", plain_name=f"fit {i}", hpo_id=f"HP:10000{i:02d}"
+        )
+    matches = search_module.search("seizure").features
+    with django_assert_num_queries(1):
+        shown = [(m.feature.slug, m.feature.name, m.feature.plain_name) for m in matches[0:10]]
+    assert shown[0] == ("seizure-type-00", "Seizure type 00", "fit 0")

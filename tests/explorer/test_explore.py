@@ -249,3 +249,12 @@ def test_stored_text_is_escaped_everywhere_a_result_shows_it(client):
     assert "<img" not in html and 'onerror="alert' not in html
     assert html.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") >= 8
     assert 'href="https://e.org/?a=1&amp;b=2"' in html
+
+
+def test_a_card_bolds_each_ticked_feature_and_names_the_specific_one_met_plainly(client, poems):
+    html = client.get("/?feature=organomegaly&feature=purpura").content.decode()
+    card = html[html.index('class="result"') :]
+    # The ticked feature in bold, the more specific one its sources mention beside it, not bold.
+    assert "<li><b>Organomegaly</b> as Enlarged liver" in card
+    assert '<span class="term">(Hepatomegaly)</span>' in card
+    assert "<li><b>Purpura</b>: " in card
