@@ -5,6 +5,7 @@ a build fails; a child process building them claims each version it builds."""
 import logging
 import threading
 
+import numpy as np
 import pytest
 from django.db import OperationalError
 
@@ -119,3 +120,15 @@ def test_a_child_building_the_indexes_claims_the_version_it_builds(monkeypatch):
         snapshots.save(name, "9-x", {"built": 9})  # what the child then stores
     for name in names:
         assert snapshots.claim(name, "10-y")  # built: the next edit's build may start
+
+
+def test_the_process_that_builds_an_index_serves_it_from_the_stored_file(settings, tmp_path):
+    # Its arrays then live in pages the system shares between workers, not in its own heap.
+    settings.INDEX_SNAPSHOT_DIR = tmp_path
+    shared = PerVersion(lambda version: {"ids": np.arange(1000, dtype=np.int64)}, shared="test")
+    try:
+        served = shared.get()
+        assert served["ids"].tolist() == list(range(1000))
+        assert not served["ids"].flags.writeable  # a view of the read-only map
+    finally:
+        content_version.SHARED.remove(shared)
