@@ -5,11 +5,12 @@
 
 `run` is `mutmut run` (modules and tests: pyproject's tool.mutmut) with three changes that keep
 it within minutes on two cores: the stats run (the whole suite once, recording which tests reach
-which functions) is split by test file between --jobs processes rather than run in one; no second
-clean run of the suite (the stats run has just run the same tests on the unchanged code and stops
-if any fails); and each mutant runs the fastest tests covering it up to --test-seconds of their
-recorded time (at least three), fastest first.
-A mutant that only a slower test would kill counts as survived: the score errs on the safe side.
+which functions) is shared by test file between --jobs processes rather than run in one; no
+second clean run of the suite (the stats run has just run the same tests on the unchanged code
+and stops if any fails); and each mutant runs only some of the tests covering it, up to
+--test-seconds of their recorded time (`choose_tests`: its module's own test files first, then
+the fastest; at least three), fastest first. A mutant that only a test left out would kill counts
+as survived: the score errs on the safe side.
 With --sample N, N mutants drawn at random (seeded) are run and counted, an estimate for a busy
 machine; their names are kept in mutants/sample.txt, which the report then counts alone.
 
@@ -64,6 +65,25 @@ def read_results(root: Path = MUTANTS) -> dict[str, int | None]:
 
 
 MIN_TESTS = 3
+
+
+def choose_tests(mutant_name: str, tests, durations, budget: float) -> tuple[list[str], float]:
+    """The tests a mutant runs, within `budget` seconds of their recorded time: first those of
+    its module's own test files (`search` for tests/conditions/test_search*.py), which state
+    what the module does, then the fastest of the rest; at least MIN_TESTS, unless only slow
+    ones of its own would make them up."""
+    module = mutant_name.split(".x_", 1)[0].split(".xǁ", 1)[0].rsplit(".", 1)[-1]
+
+    def own(test: str) -> bool:
+        return module in Path(test.split("::", 1)[0]).stem
+
+    chosen, spent = [], 0.0
+    for test in sorted(tests, key=lambda t: (not own(t), durations[t], t)):
+        if spent + durations[test] > budget and (len(chosen) >= MIN_TESTS or own(test)):
+            continue
+        chosen.append(test)
+        spent += durations[test]
+    return chosen, spent
 
 
 def stats_in_parallel(runner, jobs: int) -> int:
@@ -157,13 +177,7 @@ def run(jobs: int, test_seconds: float, sample: int = 0) -> int:
     submit = ForkRunner.submit
 
     def submit_fastest(self, mutant_name, tests, cpu_time_limit, estimated_time):
-        durations = state().duration_by_test
-        chosen, spent = [], 0.0
-        for test in sorted(tests, key=lambda t: durations[t]):
-            if len(chosen) >= MIN_TESTS and spent + durations[test] > test_seconds:
-                break
-            chosen.append(test)
-            spent += durations[test]
+        chosen, spent = choose_tests(mutant_name, tests, state().duration_by_test, test_seconds)
         return submit(self, mutant_name, chosen, cpu_time_limit, spent)
 
     collect = mutmut_main.collect_source_file_mutation_data
