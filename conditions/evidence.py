@@ -83,7 +83,7 @@ class MentionTable:
             absent=rows[order, 3].astype(bool),
             frequency_of=rows[order, 4].astype(np.int32),
             annotation_of=rows[order, 5].astype(np.int32),
-            band_ranks=np.asarray(band_ranks if len(band_ranks) else [0], dtype=np.int8),
+            band_ranks=np.asarray(band_ranks, dtype=np.int8),
             below_keys=below_keys.astype(np.int64),
             below_offsets=np.append(first, len(by_ancestor)).astype(np.int64),
             below=by_ancestor[:, 0].astype(np.int32),

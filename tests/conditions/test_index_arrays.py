@@ -130,6 +130,13 @@ def test_a_feature_the_table_does_not_know_explains_nothing():
     assert sorted(table.descendants(BROAD).tolist()) == [BROAD, LEFT, RIGHT]
 
 
+def test_a_table_of_no_mentions_explains_nothing():
+    no_rows = np.zeros((0, 6), dtype=np.int64)
+    no_bands = np.zeros(0, dtype=np.int8)
+    table = MentionTable.build(no_rows, POSITION_OF, 3, CLOSURE, FEATURES_BY_NAME, no_bands)
+    assert not table.explain([10, 11, 12], [BROAD, LEFT], per_feature=2).rows
+
+
 def test_runs_and_group_starts():
     assert runs(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
     assert runs(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []

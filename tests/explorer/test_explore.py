@@ -258,3 +258,14 @@ def test_a_card_bolds_each_ticked_feature_and_names_the_specific_one_met_plainly
     assert "<li><b>Organomegaly</b> as Enlarged liver" in card
     assert '<span class="term">(Hepatomegaly)</span>' in card
     assert "<li><b>Purpura</b>: " in card
+
+
+def test_a_cards_source_gives_its_pubmed_id_and_doi_as_links(client):
+    paper = SourceFactory(title="A 2019 review", pmid="31234567", doi="10.1000/xyz123")
+    purpura = FeatureFactory(name="Purpura", slug="purpura")
+    MentionFactory(condition=ConditionFactory(name="MGUS"), feature=purpura, sources=[paper])
+
+    html = client.get("/?feature=purpura").content.decode()
+
+    assert 'PMID <a href="https://pubmed.ncbi.nlm.nih.gov/31234567/"' in html
+    assert 'doi:<a href="https://doi.org/10.1000/xyz123"' in html
