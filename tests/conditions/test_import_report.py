@@ -1,0 +1,359 @@
+"""The summary `manage.py import_hpo` prints, and the oddities of real releases it counts.
+
+The summary is what an operator reads after an import: one row of counts per kind of row, every
+line the import could not take as written counted by reason, staff-owned values to review, and
+whether anything was saved. It is stated whole here for the test release (tests/data/hpo/).
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conditions.hpo_import import (
+    REVIEW_LINES,
+    WRITTEN,
+    ImportReport,
+    Tally,
+    _refresh_planner_statistics,
+    documented_absent,
+)
+from conditions.models import BodySystem, Condition, Feature, FeatureAlias, HpoRelease, Mention
+from conditions.sync import Review
+
+from .test_import_hpo import HPOA, OBO, feature, mention, notes, run, tally
+
+pytestmark = pytest.mark.django_db
+
+ODDITIES = """\
+Oddities and skipped lines:
+  IEA line, derived from OMIM, not imported (no --include-omim)                1
+  OMIM not imported (no --include-omim)                                        2
+  alt id mapped to its term                                                    1
+  another line for the same condition and feature (first positive kept)        1
+  aspect I line, kept as condition data                                        1
+  duplicate line (skipped)                                                     1
+  n > m (kept, not recorded)                                                   1
+  obsolete term mapped to its replacement                                      1
+  obsolete term without replaced_by (skipped)                                  1
+  unknown term (skipped)                                                       1
+"""
+
+
+def summary(output: str) -> str:
+    """The summary with its timing (the one figure that varies) blanked."""
+    return re.sub(r"Done in \d+\.\d s", "Done in _ s", output)
+
+
+def hpoa_plus(tmp_path: Path, *lines: str) -> Path:
+    """The test annotations with some lines added (cells given tab-separated)."""
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text(HPOA.read_text() + "".join(f"{line}\n" for line in lines))
+    return path
+
+
+def obo_with(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    text = OBO.read_text()
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "hp.obo"
+    path.write_text(text)
+    return path
+
+
+def line(db_id="ORPHA:100", name="Test syndrome A", hpo_id="HP:0000953", **cells) -> str:
+    """One annotation line; other cells by column name (qualifier, reference, evidence…)."""
+    row = {"qualifier": "", "reference": db_id, "evidence": "TAS", "onset": "", "frequency": ""}
+    row |= {"sex": "", "modifier": "", "aspect": "P", "biocuration": "ORPHA:orphadata[2024-01-01]"}
+    row |= cells
+    return "\t".join([db_id, name, row.pop("qualifier"), hpo_id, *row.values()])
+
+
+def test_the_summary_of_a_first_import_and_of_the_same_release_again():
+    assert summary(run()) == (
+        "HPO annotations 2099-01-02 (ontology hp/releases/2099-01-01), sources ORPHA,DECIPHER\n"
+        "                created  updated  unchanged  removed  skipped\n"
+        "body systems          3        0          0        0        0\n"
+        "features             25        0          0        0        2\n"
+        "is_a links           25        0          0        0        0\n"
+        "synonyms              7        0          0        0        0\n"
+        "aliases               5        0          0        0        0\n"
+        "conditions            5        0          0        0        0\n"
+        "mentions             13        0          0        0        8\n"
+        "(features are never deleted: removed = unpublished, no longer a current term)\n"
+        f"{ODDITIES}"
+        "Done in _ s (saved).\n"
+    )
+    assert summary(run()) == (
+        "HPO annotations 2099-01-02 (ontology hp/releases/2099-01-01), sources ORPHA,DECIPHER\n"
+        "                created  updated  unchanged  removed  skipped\n"
+        "body systems          0        0          3        0        0\n"
+        "features              0        0         25        0        2\n"
+        "is_a links            0        0         25        0        0\n"
+        "synonyms              0        0          7        0        0\n"
+        "aliases               0        0          5        0        0\n"
+        "conditions            0        0          5        0        0\n"
+        "mentions              0        0         13        0        8\n"
+        "(features are never deleted: removed = unpublished, no longer a current term)\n"
+        f"{ODDITIES}"
+        "Done in _ s (nothing changed, content version kept).\n"
+    )
+
+
+def test_a_dry_run_reports_what_it_would_do_and_says_it_saved_nothing():
+    run()
+    output = run(include_omim=True, dry_run=True)
+    assert output.startswith(
+        "HPO annotations 2099-01-02 (ontology hp/releases/2099-01-01), "
+        "sources ORPHA,DECIPHER,OMIM\n"
+    )
+    assert tally(output, "conditions") == (1, 0, 5, 0, 0)
+    assert tally(output, "mentions") == (2, 0, 13, 0, 6)
+    assert "OMIM not imported (no --include-omim)" not in output
+    assert notes(output)["aspect I line, kept as condition data"] == 2
+    assert summary(output).endswith("Done in _ s (dry run: rolled back, nothing saved).\n")
+    assert not Condition.objects.filter(name="Test disease E").exists()
+
+
+def test_the_summary_lists_a_limited_number_of_values_to_review():
+    report = ImportReport("2099-01-02", "hp/releases/2099-01-01", ["ORPHA"])
+    report.tallies = {"mentions": Tally(1, 2, 3, 4, 5)}
+    report.staff_kept = REVIEW_LINES + 2
+    report.reviews = [
+        Review("conditions.mention", pk, "note", "staff", "release")
+        for pk in range(1, REVIEW_LINES + 3)
+    ]
+    report.changed = True
+    lines = report.lines()
+    assert lines[:3] == [
+        "HPO annotations 2099-01-02 (ontology hp/releases/2099-01-01), sources ORPHA",
+        "                created  updated  unchanged  removed  skipped",
+        "mentions              1        2          3        4        5",
+    ]
+    assert "Oddities and skipped lines:" not in lines  # none counted
+    start = lines.index(
+        "Staff-owned values kept where this release differs: 32; "
+        "to review: 32 (admin: Staff-owned fields, needs review)"
+    )
+    assert lines[start + 1] == "  conditions.mention #1 note: staff 'staff', release 'release'"
+    assert lines[start + REVIEW_LINES] == (
+        f"  conditions.mention #{REVIEW_LINES} note: staff 'staff', release 'release'"
+    )
+    assert lines[start + REVIEW_LINES + 1 :] == [
+        "  … and 2 more in the admin",
+        "Done in 0.0 s (saved).",
+    ]
+    report.reviews = report.reviews[:REVIEW_LINES]
+    assert "more in the admin" not in "\n".join(report.lines())
+    report.staff_kept = 0
+    assert not any(line.startswith("Staff-owned") for line in report.lines())
+
+
+def test_lines_the_import_cannot_take_as_written_are_counted_by_reason(tmp_path):
+    annotations = hpoa_plus(
+        tmp_path,
+        line("MONDO:1", "Mondo disease"),
+        line("MONDO:2", "Another"),
+        line(aspect=""),
+        line(aspect="X"),
+        line("ORPHA:700", "Test syndrome G", sex="UNKNOWN"),
+        line("ORPHA:701", "Test syndrome H", evidence="ABCD"),
+        line("ORPHA:702", "Test syndrome I", onset="HP:0099999"),
+        line("ORPHA:703", "Test syndrome J", hpo_id="HP:0000979"),
+        line("ORPHA:703", "Test syndrome J (renamed)", hpo_id="HP:0003074"),
+    )
+    output = run(annotations=annotations, sources="DECIPHER")
+    found = notes(output)
+    assert found["unsupported database MONDO (skipped)"] == 2
+    assert found["ORPHA not among --sources (skipped)"] == 24
+    assert "aspect (empty) line, not a phenotype (skipped)" not in found  # ORPHA not imported
+
+    output = run(annotations=annotations)
+    found = notes(output)
+    assert found["aspect (empty) line, not a phenotype (skipped)"] == 1
+    assert found["aspect X line, not a phenotype (skipped)"] == 1
+    assert found["unknown sex value (ignored)"] == 1
+    assert found["unknown evidence code (ignored)"] == 1
+    assert found["unknown onset term (id kept)"] == 1
+    assert found["another name for the same disease id (first kept)"] == 1
+    assert "ORPHA not among --sources (skipped)" not in found
+
+    assert mention("ORPHA:700", "HP:0000953").sex == ""
+    assert mention("ORPHA:701", "HP:0000953").evidence == ""
+    assert mention("ORPHA:702", "HP:0000953").onset == "HP:0099999"
+    assert Condition.objects.filter(xrefs__code="703").get().name == "Test syndrome J"
+    # 30 lines, 18 mentions: DECIPHER's one was imported by the first run
+    assert tally(output, "mentions") == (17, 0, 1, 0, 12)
+
+
+def test_sex_is_stored_in_lower_case_and_evidence_codes_as_written(tmp_path):
+    run(
+        annotations=hpoa_plus(
+            tmp_path,
+            line("ORPHA:700", "Test syndrome G", sex="Male", evidence="IEA", reference="PMID:3"),
+            line("ORPHA:700", "Test syndrome G", "HP:0003074", sex="female", evidence="PCS"),
+        )
+    )
+    assert (
+        mention("ORPHA:700", "HP:0000953").sex,
+        mention("ORPHA:700", "HP:0000953").evidence,
+    ) == (
+        "male",
+        "IEA",
+    )
+    assert mention("ORPHA:700", "HP:0003074").sex == "female"
+
+
+def test_a_mention_keeps_its_latest_curation_date(tmp_path):
+    run(
+        annotations=hpoa_plus(
+            tmp_path,
+            line(biocuration="HPO:a[2019-02-03];HPO:b[2021-12-01];HPO:c[2020-06-30]"),
+            line("ORPHA:700", "Test syndrome G", biocuration="HPO:someone"),
+        )
+    )
+    assert str(mention("ORPHA:100", "HP:0000953").curated_on) == "2021-12-01"
+    assert mention("ORPHA:700", "HP:0000953").curated_on is None
+
+
+def test_a_long_list_of_references_is_cut_at_a_whole_reference(tmp_path):
+    pmids = [f"PMID:{n:08d}" for n in range(100)]
+    whole = ";".join(pmids[:71])  # 993 characters
+    fits, over = f"{whole};PMID:1", f"{whole};PMID:12"  # 1,000 (the field's size) and 1,001
+    assert (len(fits), len(over)) == (1000, 1001)
+    run(
+        annotations=hpoa_plus(
+            tmp_path,
+            line("ORPHA:700", "G", reference=";".join(pmids)),
+            line("ORPHA:701", "H", reference=fits),
+            line("ORPHA:702", "I", reference=over),
+        )
+    )
+    assert mention("ORPHA:700", "HP:0000953").references == whole
+    assert mention("ORPHA:701", "HP:0000953").references == fits
+    assert mention("ORPHA:702", "HP:0000953").references == whole
+
+
+def test_conditions_of_the_same_name_get_slugs_of_their_own(tmp_path):
+    run(
+        annotations=hpoa_plus(
+            tmp_path,
+            line("ORPHA:700", "Test syndrome A"),
+            line("DECIPHER:7", "Test syndrome A"),
+        )
+    )
+    slugs = set(Condition.objects.filter(name="Test syndrome A").values_list("slug", flat=True))
+    assert slugs == {
+        "test-syndrome-a-orpha-100",
+        "test-syndrome-a-orpha-700",
+        "test-syndrome-a-decipher-7",
+    }
+
+
+def test_a_feature_whose_name_makes_no_slug_is_named_by_its_id(tmp_path):
+    run(obo=obo_with(tmp_path, ("name: Hyperglycemia\n", "name: ???\n")))
+    assert feature("HP:0003074").slug == "hp-0003074"
+
+
+def test_features_of_the_same_name_get_slugs_of_their_own(tmp_path):
+    run(obo=obo_with(tmp_path, ("name: Hyperglycemia\n", "name: Purpura\n")))
+    assert feature("HP:0000979").slug == "purpura"
+    assert feature("HP:0003074").slug == "purpura-0003074"
+
+
+def test_body_systems_staff_made_are_the_same_systems(tmp_path):
+    named = BodySystem.objects.create(
+        name="Abnormality of the integument", slug="skin", plain_name="Skin", order=1
+    )
+    unnamed = BodySystem.objects.create(
+        name="Nerves", slug="nerves", order=2, hpo_id="HP:0000707", plain_name=""
+    )
+    output = run()
+    named.refresh_from_db()
+    unnamed.refresh_from_db()
+    assert (named.hpo_id, named.plain_name, named.order) == ("HP:0000951", "Skin", 1)
+    assert unnamed.plain_name != ""  # a blank plain name is filled in
+    assert (unnamed.name, unnamed.slug) == ("Nerves", "nerves")
+    assert tally(output, "body systems") == (1, 2, 0, 0, 0)
+    assert BodySystem.objects.get(hpo_id="HP:0001939").order == 100  # first of three by name
+    assert tally(run(), "body systems") == (0, 0, 3, 0, 0)
+
+
+def test_a_term_made_obsolete_unpublishes_its_feature_and_its_old_id_leads_on(tmp_path):
+    run()
+    newer = obo_with(
+        tmp_path,
+        (
+            "id: HP:0003074\nname: Hyperglycemia\n",
+            "id: HP:0003074\nname: obsolete Hyperglycemia\nis_obsolete: true\n"
+            "replaced_by: HP:0000990\n",
+        ),
+    )
+    output = run(obo=newer)
+    gone = feature("HP:0003074")
+    assert not gone.is_published and gone.name == "Hyperglycemia"  # kept as it was, unpublished
+    assert tally(output, "features") == (0, 0, 24, 1, 3)
+    # Its id now leads to the replacement's replacement (HP:0000990 is itself obsolete).
+    assert FeatureAlias.objects.get(hpo_id="HP:0003074").feature.hpo_id == "HP:0000979"
+    assert notes(output)["obsolete term mapped to its replacement"] == 5  # 4 lines + HP:0000990
+    assert mention("DECIPHER:6", "HP:0000979").numerator == 2
+    assert HpoRelease.objects.get().feature_count == 24
+
+
+def test_a_replacement_cycle_in_a_broken_release_leads_nowhere(tmp_path):
+    newer = obo_with(
+        tmp_path,
+        ("replaced_by: HP:0000979\n", "replaced_by: HP:0000991\n"),
+        ("consider: HP:0011121\nconsider: HP:0000953\n", "replaced_by: HP:0000990\n"),
+    )
+    output = run(obo=newer)
+    assert notes(output)["obsolete term without replaced_by (skipped)"] == 2
+    assert not FeatureAlias.objects.filter(hpo_id__in=["HP:0000990", "HP:0000991"]).exists()
+
+
+def test_an_alt_id_outranks_a_replacement_for_the_same_old_id(tmp_path):
+    newer = obo_with(tmp_path, ("alt_id: HP:0001002\n", "alt_id: HP:0001002\nalt_id: HP:0000990\n"))
+    run(obo=newer)
+    aliases = set(FeatureAlias.objects.filter(hpo_id="HP:0000990").values_list("kind", flat=True))
+    assert aliases == {"alt_id"}
+
+
+def test_an_onset_given_by_an_old_id_is_named_by_its_current_term(tmp_path):
+    newer = obo_with(tmp_path, ("name: Adult onset\n", "name: Adult onset\nalt_id: HP:0003582\n"))
+    run(obo=newer, annotations=hpoa_plus(tmp_path, line("ORPHA:700", "G", onset="HP:0003582")))
+    assert mention("ORPHA:700", "HP:0000953").onset == "Adult onset"
+    assert Mention.objects.filter(onset="").count() == 13 - 1  # no onset given: blank
+
+
+def test_features_under_no_branch_have_no_body_system():
+    run()
+    assert Feature.objects.filter(body_system=None).count() == 25 - 10
+
+
+def analysed_tables(queries) -> list[str]:
+    return [q["sql"].split()[1].strip('"') for q in queries if q["sql"].startswith("ANALYZE")]
+
+
+def test_postgresql_learns_the_new_table_sizes_after_an_import_and_sqlite_does_not(monkeypatch):
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    assert analysed_tables(queries) == []  # SQLite's planner chose far slower plans with them
+
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+    with CaptureQueriesContext(connection) as queries:
+        _refresh_planner_statistics()
+    assert analysed_tables(queries) == [model._meta.db_table for model in WRITTEN]
+    assert "conditions_mention" in analysed_tables(queries)
+
+
+def test_the_import_rule_for_a_documented_absence():
+    # bench/explore_peer.py reads phenotype.hpoa itself and applies the import's own rule.
+    assert documented_absent("NOT", "HP:0040282")
+    assert documented_absent("", "0/3")
+    assert documented_absent("", "HP:0040285")  # Excluded
+    assert not documented_absent("", "1/3")
+    assert not documented_absent("", "")
+    assert not documented_absent("", "HP:0040281")
