@@ -950,7 +950,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 def _release_date(data_version: str) -> str:
     """ "hp/releases/2025-01-16" → "2025-01-16"."""
-    return data_version.rstrip("/").rsplit("/", 1)[-1]
+    return data_version.rstrip("/").rpartition("/")[2]
 
 
 def _trim_references(references: str, limit: int = 1000) -> str:

@@ -526,13 +526,24 @@ def test_a_reimport_without_omim_removes_an_omim_condition_nobody_touched():
     assert not CrossReference.objects.filter(scheme="OMIM").exists()
 
 
-def test_without_a_version_line_the_release_is_named_by_the_ontologys_date(tmp_path):
+@pytest.mark.parametrize(
+    "data_version",
+    [
+        "hp/releases/2099-01-01",
+        "http://purl.obolibrary.org/obo/hp/releases/2099-01-01/",
+        "2099-01-01",
+    ],
+)
+def test_without_a_version_line_the_release_is_named_by_the_ontologys_date(tmp_path, data_version):
     undated = tmp_path / "phenotype.hpoa"
     undated.write_text(
         "".join(line for line in HPOA.read_text().splitlines(True) if "#version" not in line)
     )
-    run(annotations=undated)
+    obo = tmp_path / "hp.obo"
+    obo.write_text(OBO.read_text().replace("hp/releases/2099-01-01", data_version))
+    output = run(obo=obo, annotations=undated)
     assert HpoRelease.objects.get().version == "2099-01-01"
+    assert output.startswith(f"HPO annotations 2099-01-01 (ontology {data_version}),")
 
 
 def test_a_file_that_cannot_be_read_is_named_by_its_path(tmp_path):

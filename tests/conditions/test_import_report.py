@@ -9,16 +9,19 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conditions.hpo_import import (
     REVIEW_LINES,
+    STEPS,
     WRITTEN,
     ImportReport,
     Tally,
     _refresh_planner_statistics,
     documented_absent,
+    run_import,
 )
 from conditions.models import BodySystem, Condition, Feature, FeatureAlias, HpoRelease, Mention
 from conditions.sync import Review
@@ -278,6 +281,10 @@ def test_body_systems_staff_made_are_the_same_systems(tmp_path):
     assert unnamed.plain_name != ""  # a blank plain name is filled in
     assert (unnamed.name, unnamed.slug) == ("Nerves", "nerves")
     assert tally(output, "body systems") == (1, 2, 0, 0, 0)
+    for system in (named, unnamed):
+        change = system.history.first()
+        assert (change.history_type, change.history_change_reason) == ("~", "HPO import 2099-01-02")
+        assert change.history_date > system.history.last().history_date
     assert BodySystem.objects.get(hpo_id="HP:0001939").order == 100  # first of three by name
     assert tally(run(), "body systems") == (0, 0, 3, 0, 0)
 
@@ -357,3 +364,83 @@ def test_the_import_rule_for_a_documented_absence():
     assert not documented_absent("", "1/3")
     assert not documented_absent("", "")
     assert not documented_absent("", "HP:0040281")
+
+
+def test_each_step_is_reported_as_it_starts():
+    steps = []
+    run_import(OBO, HPOA, progress=lambda *step: steps.append(step))
+    assert steps == [(n, 12, label) for n, label in enumerate(STEPS, start=1)]
+    assert steps[-1] == (12, 12, "updating the query planner's statistics")
+    steps.clear()
+    run_import(OBO, HPOA, progress=lambda *step: steps.append(step), dry_run=True)
+    assert [label for _, _, label in steps] == list(STEPS[:-1])  # nothing saved, no statistics
+
+
+def test_a_release_named_nowhere_is_refused(tmp_path):
+    unnamed_obo = obo_with(tmp_path, ("data-version: hp/releases/2099-01-01\n", ""))
+    unnamed = tmp_path / "annotations.hpoa"
+    unnamed.write_text(HPOA.read_text().replace("#version: 2099-01-02\n", ""))
+    with pytest.raises(CommandError) as error:
+        run(obo=unnamed_obo, annotations=unnamed)
+    assert str(error.value) == (
+        f"Cannot import, nothing was changed. {unnamed}: "
+        "no '#version:' header here and no 'data-version:' in the ontology"
+    )
+    assert not HpoRelease.objects.exists()
+
+
+def test_an_hpo_synonym_staff_renamed_another_synonym_to_is_not_added(tmp_path):
+    run()
+    purpura = feature("HP:0000979")
+    synonym = purpura.synonyms.get(text="Purpuric lesions")
+    synonym.text = "Purple spots"
+    synonym.save()
+    newer = obo_with(tmp_path, ('"Purpuric lesions" RELATED []', '"Purple spots" RELATED []'))
+    output = run(obo=newer)
+    assert sorted(purpura.synonyms.values_list("text", flat=True)) == [
+        "Purple spots",
+        "Purple spots on the skin",
+    ]
+    assert tally(output, "synonyms")[4] == 1  # skipped
+
+
+def test_a_trait_line_whose_term_is_no_onset_or_mode_is_not_condition_data(tmp_path):
+    output = run(
+        annotations=hpoa_plus(
+            tmp_path,
+            line(hpo_id="HP:9999999", aspect="I"),  # unknown
+            line(hpo_id="HP:0000979", aspect="C"),  # a phenotype, not an onset
+        )
+    )
+    found = notes(output)
+    assert found["aspect I line, not a phenotype (skipped)"] == 1
+    assert found["aspect C line, not a phenotype (skipped)"] == 1
+    assert found["aspect I line, kept as condition data"] == 1  # the file's own
+    assert Condition.objects.get(name="Test syndrome A").onset == ""  # no onset line of its own
+
+
+def test_a_slug_taken_with_and_without_the_id_gets_a_number(tmp_path):
+    Feature.objects.create(name="Other", slug="purpura-0003074")
+    run(obo=obo_with(tmp_path, ("name: Hyperglycemia\n", "name: Purpura\n")))
+    assert feature("HP:0000979").slug == "purpura"
+    assert feature("HP:0003074").slug == "purpura-0003074-2"
+
+
+def test_a_new_body_system_gets_a_slug_of_its_own():
+    BodySystem.objects.create(name="Skin", slug="abnormality-of-the-integument", order=1)
+    run()
+    assert (
+        BodySystem.objects.get(hpo_id="HP:0000951").slug == "abnormality-of-the-integument-0000951"
+    )
+
+
+def test_a_new_release_of_the_same_content_is_recorded_and_saved(tmp_path):
+    run()
+    newer = tmp_path / "phenotype.hpoa"
+    newer.write_text(HPOA.read_text().replace("#version: 2099-01-02", "#version: 2099-02-01"))
+    output = run(annotations=newer)
+    assert summary(output).endswith("Done in _ s (saved).\n")
+    assert list(HpoRelease.objects.values_list("version", flat=True).order_by("version")) == [
+        "2099-01-02",
+        "2099-02-01",
+    ]
