@@ -377,7 +377,6 @@ class _Importer:
                 system = by_name[term.name]
                 BodySystem.objects.filter(pk=system.pk).update(hpo_id=term.id)
                 record_history(BodySystem, "~", self.sync.reason, self.now, [system.pk])
-                system.hpo_id = term.id
                 by_branch[term.id] = system
                 tally.updated += 1
             else:

@@ -160,36 +160,40 @@ def test_lines_the_import_cannot_take_as_written_are_counted_by_reason(tmp_path)
         tmp_path,
         line("MONDO:1", "Mondo disease"),
         line("MONDO:2", "Another"),
-        line(aspect=""),
-        line(aspect="X"),
+        *[line(aspect="")] * 2,
+        *[line(aspect="X")] * 2,
         line("ORPHA:700", "Test syndrome G", sex="UNKNOWN"),
+        line("ORPHA:700", "Test syndrome G", "HP:0003074", sex="?"),
         line("ORPHA:701", "Test syndrome H", evidence="ABCD"),
+        line("ORPHA:701", "Test syndrome H", "HP:0003074", evidence="WXYZ"),
         line("ORPHA:702", "Test syndrome I", onset="HP:0099999"),
+        line("ORPHA:702", "Test syndrome I", "HP:0003074", onset="HP:0099998"),
         line("ORPHA:703", "Test syndrome J", hpo_id="HP:0000979"),
         line("ORPHA:703", "Test syndrome J (renamed)", hpo_id="HP:0003074"),
+        line("ORPHA:703", "Test syndrome J (again)", hpo_id="HP:0000953"),
     )
     output = run(annotations=annotations, sources="DECIPHER")
     found = notes(output)
     assert found["unsupported database MONDO (skipped)"] == 2
-    assert found["ORPHA not among --sources (skipped)"] == 24
+    assert found["ORPHA not among --sources (skipped)"] == 17 + 13
     assert "aspect (empty) line, not a phenotype (skipped)" not in found  # ORPHA not imported
 
     output = run(annotations=annotations)
     found = notes(output)
-    assert found["aspect (empty) line, not a phenotype (skipped)"] == 1
-    assert found["aspect X line, not a phenotype (skipped)"] == 1
-    assert found["unknown sex value (ignored)"] == 1
-    assert found["unknown evidence code (ignored)"] == 1
-    assert found["unknown onset term (id kept)"] == 1
-    assert found["another name for the same disease id (first kept)"] == 1
+    assert found["aspect (empty) line, not a phenotype (skipped)"] == 2
+    assert found["aspect X line, not a phenotype (skipped)"] == 2
+    assert found["unknown sex value (ignored)"] == 2
+    assert found["unknown evidence code (ignored)"] == 2
+    assert found["unknown onset term (id kept)"] == 2
+    assert found["another name for the same disease id (first kept)"] == 2
     assert "ORPHA not among --sources (skipped)" not in found
 
     assert mention("ORPHA:700", "HP:0000953").sex == ""
     assert mention("ORPHA:701", "HP:0000953").evidence == ""
     assert mention("ORPHA:702", "HP:0000953").onset == "HP:0099999"
     assert Condition.objects.filter(xrefs__code="703").get().name == "Test syndrome J"
-    # 30 lines, 18 mentions: DECIPHER's one was imported by the first run
-    assert tally(output, "mentions") == (17, 0, 1, 0, 12)
+    # 36 lines, 22 mentions: DECIPHER's one was imported by the first run
+    assert tally(output, "mentions") == (21, 0, 1, 0, 14)
 
 
 def test_sex_is_stored_in_lower_case_and_evidence_codes_as_written(tmp_path):
@@ -285,7 +289,10 @@ def test_body_systems_staff_made_are_the_same_systems(tmp_path):
         change = system.history.first()
         assert (change.history_type, change.history_change_reason) == ("~", "HPO import 2099-01-02")
         assert change.history_date > system.history.last().history_date
-    assert BodySystem.objects.get(hpo_id="HP:0001939").order == 100  # first of three by name
+    made = BodySystem.objects.get(hpo_id="HP:0001939")
+    assert made.order == 100  # first of three by name
+    change = made.history.get()
+    assert (change.history_type, change.history_change_reason) == ("+", "HPO import 2099-01-02")
     assert tally(run(), "body systems") == (0, 0, 3, 0, 0)
 
 
@@ -444,3 +451,90 @@ def test_a_new_release_of_the_same_content_is_recorded_and_saved(tmp_path):
         "2099-01-02",
         "2099-02-01",
     ]
+
+
+def test_a_body_system_is_chosen_by_its_order_then_its_name():
+    # Made first (lower ids) but later in the order, or later by name at the same order.
+    nerves = BodySystem.objects.create(name="Nerves", slug="nerves", order=1, hpo_id="HP:0000707")
+    BodySystem.objects.create(name="Integument", slug="skin", order=1, hpo_id="HP:0000951")
+    run()
+    assert feature("HP:0007328").body_system.name == "Integument"  # under both
+    BodySystem.objects.filter(pk=nerves.pk).update(order=0)
+    run()
+    assert feature("HP:0007328").body_system == nerves
+
+
+def test_rows_a_new_release_changes_show_when_they_changed(tmp_path):
+    run()
+    Feature.objects.update(updated_at="2000-01-01T00:00Z")
+    Condition.objects.update(updated_at="2000-01-01T00:00Z")
+    newer_obo = obo_with(tmp_path, ("name: Hyperglycemia\n", "name: Hyperglycaemia\n"))
+    newer = tmp_path / "newer.hpoa"
+    newer.write_text(HPOA.read_text().replace("Test syndrome D", "Test syndrome D2"))
+    run(obo=newer_obo, annotations=newer)
+    assert feature("HP:0003074").updated_at.year > 2000
+    assert feature("HP:0000979").updated_at.year == 2000  # unchanged: untouched
+    assert Condition.objects.get(name="Test syndrome D2").updated_at.year > 2000
+    assert Condition.objects.get(name="Test syndrome A").updated_at.year == 2000
+
+
+def test_an_is_a_link_staff_added_to_a_feature_without_an_hpo_id_is_kept():
+    run()
+    group = Feature.objects.create(name="Skin finding", slug="skin-finding")
+    feature("HP:0000979").parents.add(group)
+    output = run()
+    assert group in feature("HP:0000979").parents.all()
+    assert tally(output, "is_a links")[3] == 0
+
+
+def test_an_old_id_that_leads_elsewhere_in_a_new_release_moves_with_it(tmp_path):
+    run()
+    newer = obo_with(
+        tmp_path, ("consider: HP:0011121\nconsider: HP:0000953\n", "replaced_by: HP:0011121\n")
+    )
+    output = run(obo=newer)
+    aliases = set(
+        FeatureAlias.objects.filter(hpo_id="HP:0000991").values_list("feature__hpo_id", "kind")
+    )
+    assert aliases == {("HP:0011121", "replaced_by")}
+    assert tally(output, "aliases") == (0, 1, 3, 1, 0)
+
+
+def test_lines_of_a_condition_staff_deleted_are_counted():
+    run()
+    Condition.objects.get(name="Test syndrome B").delete()
+    output = run()
+    # Its six lines: two unusable ids, four that would have been mentions.
+    assert notes(output)["line of a condition staff deleted (not imported)"] == 4
+    assert tally(output, "mentions") == (0, 0, 9, 0, 12)
+    assert HpoRelease.objects.get().mention_count == 9
+
+
+def test_a_curated_mention_in_place_of_a_line_counts_as_skipped():
+    run()
+    Mention.objects.filter(pk=mention("ORPHA:100", "HP:0003477").pk).update(origin="curated")
+    output = run()
+    assert tally(output, "mentions") == (0, 0, 12, 0, 9)
+    assert HpoRelease.objects.get().mention_count == 12
+
+
+def test_a_percentage_is_stored_without_a_category():
+    run()
+    percent = mention("ORPHA:100", "HP:0007328")
+    assert (percent.frequency_kind, percent.frequency_category) == ("percent", "")
+
+
+def test_a_cycle_among_trait_terms_ends_without_a_group(tmp_path):
+    cyclic = obo_with(
+        tmp_path,
+        (
+            "name: Clinical modifier\nis_a: HP:0000001 ! All\n",
+            "name: Clinical modifier\nis_a: HP:0031797\n",
+        ),
+        (
+            "name: Clinical course\nis_a: HP:0000001 ! All\n",
+            "name: Clinical course\nis_a: HP:0012823\nis_a: HP:0000001\n",
+        ),
+    )
+    output = run(obo=cyclic, annotations=hpoa_plus(tmp_path, line(hpo_id="HP:0012823", aspect="C")))
+    assert notes(output)["aspect C line, not a phenotype (skipped)"] == 1
