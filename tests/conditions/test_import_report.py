@@ -12,6 +12,7 @@ import pytest
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.text import slugify
 
 from conditions.hpo_import import (
     REVIEW_LINES,
@@ -538,3 +539,23 @@ def test_a_cycle_among_trait_terms_ends_without_a_group(tmp_path):
     )
     output = run(obo=cyclic, annotations=hpoa_plus(tmp_path, line(hpo_id="HP:0012823", aspect="C")))
     assert notes(output)["aspect C line, not a phenotype (skipped)"] == 1
+
+
+def test_every_staff_made_body_system_matched_by_name_is_counted():
+    for order, name in enumerate(
+        ["Abnormality of metabolism/homeostasis", "Abnormality of the integument"]
+    ):
+        BodySystem.objects.create(name=name, slug=f"system-{order}", order=order)
+    assert tally(run(), "body systems") == (1, 2, 0, 0, 0)
+
+
+def test_a_long_branch_name_makes_a_slug_that_fits(tmp_path):
+    long_name = ("Abnormality of the " + "very " * 20 + "long branch")[:100]  # the name's size
+    BodySystem.objects.create(name="Other", slug=slugify(long_name), order=1)  # slug taken
+    run(
+        obo=obo_with(
+            tmp_path, ("name: Abnormality of metabolism/homeostasis\n", f"name: {long_name}\n")
+        )
+    )
+    slug = BodySystem.objects.get(hpo_id="HP:0001939").slug
+    assert len(slug) == 100 and slug.endswith("-ver-0001939")
