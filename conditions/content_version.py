@@ -175,7 +175,11 @@ class PerVersion[T]:
                 break
             time.sleep(snapshots.POLL_SECONDS)
         with _building:
-            built = self.store(version)
+            try:
+                built = self.store(version)
+            except Exception:
+                snapshots.release(self._shared, version)
+                raise
         # Served from the stored file like every other process: its arrays then live in pages
         # the system shares between workers, and this copy's heap goes back.
         return self._load(version) or built

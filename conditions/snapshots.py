@@ -187,6 +187,12 @@ def claim(name: str, version: str) -> bool:
         )
 
 
+def release(name: str, version: str) -> None:
+    """Give up this process's claim on building `version` (its build failed), so the next
+    attempt, here or anywhere, may claim it at once rather than after CLAIM_SECONDS."""
+    IndexSnapshot.objects.filter(name=name, version=_key(version), data__isnull=True).delete()
+
+
 def save(name: str, version: str, obj: Any, inputs: str = "") -> None:
     """Store the built index for `version`; `inputs`, a digest of what its build read, lets a
     later version that reads the same be stored as a copy of it (`save_alike`)."""

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the refresh thread has i
 def shared_index(settings, monkeypatch):
     """A shared index of this test alone, refreshed in the background, built by `build`."""
     settings.INDEX_BUILD_IN_BACKGROUND = True
-    settings.INDEX_BUILD_WAIT_SECONDS = 0  # a retry builds at once (it finds its own claim)
+    # A retry after a failed build claims again at once (the failed one gave its claim up),
+    # never waiting this long for a builder that is not there.
+    settings.INDEX_BUILD_WAIT_SECONDS = 60
     monkeypatch.setattr(content_version, "SHARED", [])
     monkeypatch.setattr(content_version, "MADE", [])
     monkeypatch.setattr(content_version, "REFRESH_PAUSE_SECONDS", 0)
