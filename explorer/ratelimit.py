@@ -56,13 +56,15 @@ def over_limit(request: HttpRequest, kind: str) -> int:
     key = f"rate:{kind}:{client_address(request)}"
     tokens, then = cache.get(key) or (capacity, now)
     tokens = min(capacity, tokens + (now - then) * rate)
-    allowed = tokens >= 1
-    if allowed:
-        tokens -= 1
+    if tokens < 1:
+        # Refused: nothing spent, and the stored state still gives the same refill later, so
+        # a client being refused costs one read, not a write.
+        return max(1, math.ceil((1 - tokens) / rate))
+    tokens -= 1
     # Kept until the bucket would be full again; read-then-write, so two processes sharing a
     # cache may both spend the same request: the limit is a little looser, never tighter.
     cache.set(key, (tokens, now), math.ceil((capacity - tokens) / rate) + 1)
-    return 0 if allowed else max(1, math.ceil((1 - tokens) / rate))
+    return 0
 
 
 def too_many_requests(retry_after: int) -> HttpResponse:

@@ -50,3 +50,13 @@ def test_a_ticked_feature_leaves_its_group(client, curated):
     html = client.get("/?feature=purpura&browse=1").content.decode()
     assert ("Skin, hair and nails", "1") in groups(html)
     assert "purpura" not in checkboxes(html)
+
+
+def test_body_systems_of_the_same_rank_are_listed_by_name(client):
+    later = BodySystemFactory(name="Nervous system", plain_name="", order=1)
+    earlier = BodySystemFactory(name="Eye", plain_name="", order=1)
+    # The features' own names run the other way, so only the systems' names decide.
+    FeatureFactory(name="Ataxia", slug="ataxia", body_system=later)
+    FeatureFactory(name="Uveitis", slug="uveitis", body_system=earlier)
+    html = client.get("/").content.decode()
+    assert [name for name, _ in groups(html)] == ["Eye", "Nervous system"]
