@@ -204,6 +204,10 @@ def run(jobs: int, test_seconds: float, sample: int = 0) -> int:
 
 def report(root: Path = MUTANTS) -> int:
     results = read_results(root)
+    equivalents = read_equivalents()
+    stale = sorted(set(equivalents) - set(results))
+    if stale:
+        print(f"{len(stale)} listed equivalent mutants no longer exist: {', '.join(stale)}")
     if (root / SAMPLE).exists():
         sampled = set((root / SAMPLE).read_text().split())
         print(f"  a random sample of {len(sampled)} of the {len(results)} mutants")
@@ -211,10 +215,7 @@ def report(root: Path = MUTANTS) -> int:
     if not results:
         print("No mutmut results in mutants/: run `make mutation` first.", file=sys.stderr)
         return 1
-    equivalents = read_equivalents()
-    stale = sorted(set(equivalents) - set(results))
-    if stale:
-        print(f"{len(stale)} listed equivalent mutants no longer exist: {', '.join(stale)}")
+    counted_equivalents = set(equivalents) & set(results)
     counted = {name: code for name, code in results.items() if name not in equivalents}
     killed = sorted(name for name, code in counted.items() if code in KILLED)
     not_run = sorted(name for name, code in counted.items() if code in NOT_RUN)
@@ -228,7 +229,7 @@ def report(root: Path = MUTANTS) -> int:
         by_file.setdefault(module, [0, 0])[name in survived] += 1
     for module, (k, s) in sorted(by_file.items()):
         print(f"  {module:40} {k:5} killed {s:5} survived")
-    print(f"  {len(equivalents) - len(stale)} equivalent mutants left out ({EQUIVALENT.name})")
+    print(f"  {len(counted_equivalents)} equivalent mutants left out ({EQUIVALENT.name})")
     total = len(killed) + len(survived)
     share = 100 * len(survived) / total if total else 0.0
     print(
