@@ -1,7 +1,7 @@
 """A per-address limit on expensive requests (a ranking, a download), shared by pages and the API.
 
-Counts live in the cache, so app servers sharing one (REDIS_URL) share the limit; with the
-local-memory cache each process counts on its own, which only makes the limit looser.
+Counts live in the default cache: the files every worker of a server shares, or Redis
+(REDIS_URL), so all the servers sharing it count an address together.
 """
 
 from __future__ import annotations
